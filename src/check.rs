@@ -1,0 +1,289 @@
+//! The ratchet: compares current counts with the lock at the configured granularity, and
+//! remaining sites with migration deadlines. Pure: no I/O, no clock (today is passed in), no
+//! formats; it returns a `Verdict` that the reports render and the CLI turns into an exit code.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::config::{Config, Date, Granularity};
+use crate::lock::Lock;
+use crate::model::{Counts, RepoPath, RuleId};
+use crate::units::Units;
+
+/// What a compared count is counted over.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    /// One file (`ratchet = "file"`).
+    File(RepoPath),
+    /// One unit of work (`ratchet = "unit"`).
+    Unit(String),
+    /// The whole repository (`ratchet = "rule"`).
+    Repo,
+}
+
+/// A count that differs from the lock.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Change {
+    /// The rule.
+    pub rule: RuleId,
+    /// Where the count is taken.
+    pub scope: Scope,
+    /// The locked count.
+    pub locked: u64,
+    /// The current count.
+    pub now: u64,
+}
+
+/// A migration past its deadline that still has sites.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Overdue {
+    /// The migration's id.
+    pub migration: String,
+    /// Its deadline.
+    pub deadline: Date,
+    /// Sites left.
+    pub remaining: u64,
+}
+
+/// The ratchet's verdict.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Verdict {
+    /// Counts that rose above the lock: each fails the check.
+    pub increases: Vec<Change>,
+    /// Counts that fell below the lock: `update` can tighten it.
+    pub decreases: Vec<Change>,
+    /// Configured rules the lock does not know yet, with their current totals.
+    pub new_rules: Vec<(RuleId, u64)>,
+    /// Rules in the lock that the config no longer has.
+    pub removed_rules: Vec<RuleId>,
+    /// Migrations past their deadline with sites left: each fails the check.
+    pub overdue: Vec<Overdue>,
+    /// Whether `update` would write a different lock.
+    pub stale: bool,
+}
+
+impl Verdict {
+    /// Whether the check fails: a count rose, a deadline passed, or (strict) the lock is stale.
+    pub fn failed(&self, strict: bool) -> bool {
+        !self.increases.is_empty() || !self.overdue.is_empty() || (strict && self.stale)
+    }
+}
+
+/// Counts to compare when only some files were scanned (pre-commit mode): the lock's counts for
+/// every file outside `scanned_files`, the scan's counts for those inside.
+pub fn overlay(lock: &Lock, scanned: &Counts, scanned_files: &BTreeSet<RepoPath>) -> Counts {
+    scanned
+        .iter()
+        .map(|(rule, found)| {
+            let mut files: BTreeMap<RepoPath, u64> = lock
+                .rules
+                .get(rule)
+                .map(|locked| {
+                    locked
+                        .iter()
+                        .filter(|(path, _)| !scanned_files.contains(*path))
+                        .map(|(path, count)| (path.clone(), *count))
+                        .collect()
+                })
+                .unwrap_or_default();
+            files.extend(found.iter().map(|(p, c)| (p.clone(), *c)));
+            (rule.clone(), files)
+        })
+        .collect()
+}
+
+/// Compares `now` (one entry per configured rule) with `lock`.
+pub fn compare(config: &Config, units: &Units, now: &Counts, lock: &Lock, today: Date) -> Verdict {
+    let granularity = config.settings.ratchet;
+    let mut verdict = Verdict::default();
+    for (rule, files) in now {
+        let Some(locked) = lock.rules.get(rule) else {
+            verdict.new_rules.push((rule.clone(), files.values().sum()));
+            continue;
+        };
+        let locked = group(locked, granularity, units);
+        let current = group(files, granularity, units);
+        let scopes: BTreeSet<&Scope> = locked.keys().chain(current.keys()).collect();
+        for scope in scopes {
+            let change = Change {
+                rule: rule.clone(),
+                scope: scope.clone(),
+                locked: locked.get(scope).copied().unwrap_or(0),
+                now: current.get(scope).copied().unwrap_or(0),
+            };
+            if change.now > change.locked {
+                verdict.increases.push(change);
+            } else if change.now < change.locked {
+                verdict.decreases.push(change);
+            }
+        }
+    }
+    verdict.removed_rules = lock
+        .rules
+        .keys()
+        .filter(|rule| !now.contains_key(*rule))
+        .cloned()
+        .collect();
+    for migration in &config.migrations {
+        let Some(deadline) = migration.deadline else {
+            continue;
+        };
+        let remaining: u64 = migration
+            .rules
+            .iter()
+            .filter_map(|r| now.get(&r.id))
+            .flat_map(BTreeMap::values)
+            .sum();
+        if today > deadline && remaining > 0 {
+            verdict.overdue.push(Overdue {
+                migration: migration.id.clone(),
+                deadline,
+                remaining,
+            });
+        }
+    }
+    verdict.stale = now != &lock.rules;
+    verdict
+}
+
+fn group(
+    files: &BTreeMap<RepoPath, u64>,
+    granularity: Granularity,
+    units: &Units,
+) -> BTreeMap<Scope, u64> {
+    let mut grouped = BTreeMap::new();
+    for (path, count) in files {
+        let scope = match granularity {
+            Granularity::File => Scope::File(path.clone()),
+            Granularity::Unit => Scope::Unit(units.unit_of(path).to_owned()),
+            Granularity::Rule => Scope::Repo,
+        };
+        *grouped.entry(scope).or_insert(0) += count;
+    }
+    grouped
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    const DAY: Date = Date {
+        year: 2026,
+        month: 11,
+        day: 25,
+    };
+
+    fn setup(ratchet: &str, deadline: &str) -> (Config, Units) {
+        let text = format!(
+            "[settings]\nratchet = '{ratchet}'\n[units.a]\npaths = ['a/**']\n[units.b]\npaths = ['b/**']\n\
+             [migrations.m]\n{deadline}\n[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\n"
+        );
+        let config = crate::config::parse(Path::new("/r/longtail.toml"), &text).unwrap();
+        let units = Units::compile(&config).unwrap();
+        (config, units)
+    }
+
+    fn counts(entries: &[(&str, u64)]) -> Counts {
+        let files = entries
+            .iter()
+            .map(|(p, c)| (RepoPath::new(*p), *c))
+            .collect();
+        BTreeMap::from([(RuleId::from_lock("m/r".into()), files)])
+    }
+
+    #[test]
+    fn file_ratchet_fails_on_any_file_that_rose() {
+        let (config, units) = setup("file", "");
+        let lock = Lock {
+            rules: counts(&[("a/1.py", 2), ("a/2.py", 1)]),
+        };
+        let now = counts(&[("a/1.py", 1), ("a/2.py", 2)]);
+        let v = compare(&config, &units, &now, &lock, DAY);
+        assert!(v.failed(false));
+        assert_eq!(v.increases.len(), 1);
+        assert_eq!(v.increases[0].scope, Scope::File(RepoPath::new("a/2.py")));
+        assert_eq!(v.decreases.len(), 1);
+    }
+
+    #[test]
+    fn unit_ratchet_allows_moves_within_a_unit_but_not_across() {
+        let (config, units) = setup("unit", "");
+        let lock = Lock {
+            rules: counts(&[("a/1.py", 2), ("b/1.py", 1)]),
+        };
+        let moved = counts(&[("a/1.py", 1), ("a/2.py", 1), ("b/1.py", 1)]);
+        let v = compare(&config, &units, &moved, &lock, DAY);
+        assert!(!v.failed(false));
+        assert!(
+            v.stale,
+            "per-file counts differ, so update would rewrite the lock"
+        );
+        assert!(v.failed(true));
+        let across = counts(&[("a/1.py", 1), ("b/1.py", 2)]);
+        let v = compare(&config, &units, &across, &lock, DAY);
+        assert_eq!(v.increases[0].scope, Scope::Unit("b".into()));
+    }
+
+    #[test]
+    fn rule_ratchet_sums_everything() {
+        let (config, units) = setup("rule", "");
+        let lock = Lock {
+            rules: counts(&[("a/1.py", 2)]),
+        };
+        let v = compare(&config, &units, &counts(&[("b/9.py", 2)]), &lock, DAY);
+        assert!(!v.failed(false));
+        let v = compare(&config, &units, &counts(&[("b/9.py", 3)]), &lock, DAY);
+        assert_eq!(v.increases[0].scope, Scope::Repo);
+    }
+
+    #[test]
+    fn deadline_fails_only_after_the_day_and_only_with_sites() {
+        let (config, units) = setup("file", "deadline = 2026-11-24");
+        let lock = Lock {
+            rules: counts(&[("a/1.py", 2)]),
+        };
+        let now = counts(&[("a/1.py", 2)]);
+        assert_eq!(compare(&config, &units, &now, &lock, DAY).overdue.len(), 1);
+        let eve = Date {
+            year: 2026,
+            month: 11,
+            day: 24,
+        };
+        assert!(
+            compare(&config, &units, &now, &lock, eve)
+                .overdue
+                .is_empty()
+        );
+        assert!(
+            compare(&config, &units, &counts(&[]), &lock, DAY)
+                .overdue
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn new_rules_do_not_fail_and_removed_rules_are_listed() {
+        let (config, units) = setup("file", "");
+        let mut lock = Lock::default();
+        lock.rules
+            .insert(RuleId::from_lock("old/gone".into()), BTreeMap::new());
+        let v = compare(&config, &units, &counts(&[("a/1.py", 4)]), &lock, DAY);
+        assert!(!v.failed(false));
+        assert_eq!(v.new_rules, [(RuleId::from_lock("m/r".into()), 4)]);
+        assert_eq!(v.removed_rules, [RuleId::from_lock("old/gone".into())]);
+    }
+
+    #[test]
+    fn overlay_keeps_locked_counts_of_unscanned_files() {
+        let lock = Lock {
+            rules: counts(&[("a/1.py", 2), ("a/2.py", 5)]),
+        };
+        let scanned = counts(&[("a/1.py", 3)]);
+        let only = BTreeSet::from([RepoPath::new("a/1.py"), RepoPath::new("a/3.py")]);
+        assert_eq!(
+            overlay(&lock, &scanned, &only),
+            counts(&[("a/1.py", 3), ("a/2.py", 5)])
+        );
+    }
+}

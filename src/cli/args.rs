@@ -1,0 +1,89 @@
+//! The command line, as clap derive types. Only shapes and help texts live here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Finish code migrations: count every old-pattern site and ratchet the count down to zero.
+#[derive(Debug, Parser)]
+#[command(
+    name = "longtail",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    /// Path to longtail.toml [default: search upward from the current directory]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Change to DIR before doing anything
+    #[arg(short = 'C', global = true, value_name = "DIR")]
+    pub directory: Option<PathBuf>,
+
+    /// When to use colours
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    /// Number of search threads [default: one per core]
+    #[arg(short = 'j', long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// Print only failures and errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more: every site, skipped binary files, scan statistics
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--color`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when writing to a terminal (and NO_COLOR is unset)
+    Auto,
+    /// Always colour
+    Always,
+    /// Never colour
+    Never,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan, compare with longtail.lock, fail if a count rose or a deadline passed
+    Check(CheckArgs),
+    /// Write longtail.lock from a fresh scan (never raising a count unless allowed)
+    Update(UpdateArgs),
+    /// Write a starter longtail.toml and the first longtail.lock
+    Init,
+    /// List the rules with their remaining and locked counts
+    Rules,
+}
+
+/// `longtail check`
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Also fail when the lock is stale (counts went down, rules were added or removed) so CI
+    /// can demand that the tightened lock is committed
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Scan and compare only these files (e.g. the staged files, from pre-commit); every other
+    /// file keeps its locked count
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+}
+
+/// `longtail update`
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Accept counts that rose above the lock
+    #[arg(long)]
+    pub allow_increase: bool,
+}

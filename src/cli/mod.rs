@@ -1,0 +1,134 @@
+//! The command line: parsing arguments, finding and loading the config, running one
+//! subcommand, printing, and the exit code. The only module that touches stdout/stderr or the
+//! clock, and the only one that sees `miette::Report`.
+
+mod args;
+mod check;
+mod init;
+mod rules;
+mod session;
+mod update;
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::Cli;
+use args::{ColorWhen, Command};
+pub use session::Session;
+
+/// How a run ended. Ordered so that merging keeps the worst: an error beats a failed ratchet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Exit 0: the ratchet holds.
+    Success,
+    /// Exit 1: a count rose or a deadline passed.
+    Failed,
+    /// Exit 2: usage, config, lock or I/O error, or an incomplete scan.
+    Error,
+}
+
+impl Outcome {
+    /// The worse of two outcomes.
+    #[must_use]
+    pub fn merge(self, other: Outcome) -> Outcome {
+        self.max(other)
+    }
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> Self {
+        match outcome {
+            Outcome::Success => ExitCode::SUCCESS,
+            Outcome::Failed => ExitCode::from(1),
+            Outcome::Error => ExitCode::from(2),
+        }
+    }
+}
+
+/// Runs longtail with `args` (the program name first) and returns the exit code.
+pub fn run<I, T>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // Help and --version print to stdout and succeed; usage errors exit 2.
+            let _ = err.print();
+            let outcome = if err.use_stderr() {
+                Outcome::Error
+            } else {
+                Outcome::Success
+            };
+            return outcome.into();
+        }
+    };
+    let color = match cli.color {
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+    };
+    color.write_global();
+    let stderr_color = match cli.color {
+        ColorWhen::Always => true,
+        ColorWhen::Never => false,
+        ColorWhen::Auto => {
+            anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never
+        }
+    };
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .color(stderr_color)
+                .unicode(stderr_color)
+                .terminal_links(false)
+                .build(),
+        )
+    }));
+    match execute(&cli) {
+        Ok(outcome) => outcome.into(),
+        Err(report) => {
+            let _ = writeln!(io::stderr(), "{report:?}");
+            Outcome::Error.into()
+        }
+    }
+}
+
+fn execute(cli: &Cli) -> miette::Result<Outcome> {
+    let session = Session::new(cli)?;
+    let result = match &cli.command {
+        Command::Check(args) => check::run(&session, args),
+        Command::Update(args) => update::run(&session, args),
+        Command::Init => init::run(&session),
+        Command::Rules => rules::run(&session),
+    };
+    match result {
+        // A closed pipe (`longtail check | head`) is not a failure, as in ripgrep.
+        Err(err) if is_broken_pipe(&err) => Ok(Outcome::Success),
+        other => other,
+    }
+}
+
+fn is_broken_pipe(report: &miette::Report) -> bool {
+    report
+        .downcast_ref::<io::Error>()
+        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Outcome;
+
+    #[test]
+    fn errors_beat_failures_beat_success() {
+        use Outcome::*;
+        assert_eq!(Success.merge(Failed), Failed);
+        assert_eq!(Failed.merge(Error), Error);
+        assert_eq!(Error.merge(Success), Error);
+        assert_eq!(Success.merge(Success), Success);
+    }
+}

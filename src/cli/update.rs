@@ -1,0 +1,166 @@
+//! `longtail update`: a fresh scan written to the lock, atomically, never raising a count
+//! unless `--allow-increase`; a refused update leaves the lock byte-for-byte as it was.
+
+use std::io::Write;
+
+use miette::{Diagnostic, IntoDiagnostic, WrapErr};
+
+use super::Outcome;
+use super::args::UpdateArgs;
+use super::session::{Project, Session};
+use crate::check::{self, Verdict};
+use crate::lock::{self, Lock};
+use crate::model::Findings;
+use crate::report::{ReportInput, human};
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("the scan is incomplete: {count} {} could not be read", if *count == 1 { "file" } else { "files" })]
+#[diagnostic(
+    code(longtail::scan::incomplete),
+    help(
+        "the counts may be too low, so the lock was not written and the check cannot pass; fix the warnings above"
+    )
+)]
+struct Incomplete {
+    count: usize,
+}
+
+/// The error for a scan that missed files (`check` still reports before returning it).
+pub(super) fn incomplete_scan(findings: &Findings) -> miette::Result<Outcome> {
+    let count = findings.warnings.iter().filter(|w| w.missed).count();
+    Err(Incomplete { count }.into())
+}
+
+/// Runs `update`.
+pub(super) fn run(session: &Session, args: &UpdateArgs) -> miette::Result<Outcome> {
+    let project = session.load()?;
+    let old = session.read_lock(&project)?;
+    let findings = session.scan(&project, None);
+    if findings.incomplete() {
+        return incomplete_scan(&findings);
+    }
+    write_lock(
+        session,
+        &project,
+        old.as_ref(),
+        &findings,
+        args.allow_increase,
+    )
+}
+
+/// Compares a full scan with `old` and writes the new lock when allowed. Shared with `init`.
+pub(super) fn write_lock(
+    session: &Session,
+    project: &Project,
+    old: Option<&Lock>,
+    findings: &Findings,
+    allow_increase: bool,
+) -> miette::Result<Outcome> {
+    let counts = findings.counts();
+    let empty = Lock::default();
+    let verdict = check::compare(
+        &project.config,
+        &project.units,
+        &counts,
+        old.unwrap_or(&empty),
+        session.today,
+    );
+    let path = project.config.lock_path();
+    let shown = &project.config.settings.lock;
+    let mut out = anstream::stdout().lock();
+    if !verdict.increases.is_empty() && !allow_increase && old.is_some() {
+        let input = ReportInput {
+            config: &project.config,
+            units: &project.units,
+            findings,
+            counts: &counts,
+            lock: old,
+            verdict: &Verdict {
+                increases: verdict.increases.clone(),
+                ..Verdict::default()
+            },
+            strict: false,
+            only: None,
+        };
+        let how = human::Verbosity {
+            quiet: true,
+            verbose: session.verbose,
+        };
+        human::write_increases(&input, how, &mut out).into_diagnostic()?;
+        writeln!(
+            out,
+            "update refused: {} {} would rise; {shown} is unchanged. Remove the new sites, or pass --allow-increase to accept them",
+            verdict.increases.len(),
+            if verdict.increases.len() == 1 { "count" } else { "counts" },
+        )
+        .into_diagnostic()?;
+        return Ok(Outcome::Failed);
+    }
+    let new = Lock { rules: counts };
+    let text = lock::render(&new);
+    let unchanged = std::fs::read(&path).is_ok_and(|bytes| bytes == text.as_bytes());
+    if unchanged {
+        if !session.quiet {
+            writeln!(out, "{shown} is up to date").into_diagnostic()?;
+        }
+        return Ok(Outcome::Success);
+    }
+    crate::atomic::write(&path, text.as_bytes())
+        .into_diagnostic()
+        .wrap_err_with(|| format!("could not write {}", path.display()))?;
+    if !session.quiet {
+        writeln!(out, "{}", describe(old, &verdict, shown)).into_diagnostic()?;
+    }
+    Ok(Outcome::Success)
+}
+
+fn describe(old: Option<&Lock>, verdict: &Verdict, shown: &str) -> String {
+    if old.is_none() {
+        let rules = verdict.new_rules.len();
+        let sites: u64 = verdict.new_rules.iter().map(|(_, n)| n).sum();
+        return format!(
+            "wrote {shown}: {sites} {} in {rules} {}; commit it",
+            if sites == 1 { "site" } else { "sites" },
+            if rules == 1 { "rule" } else { "rules" },
+        );
+    }
+    let mut parts = Vec::new();
+    if !verdict.decreases.is_empty() {
+        let fewer: u64 = verdict.decreases.iter().map(|c| c.locked - c.now).sum();
+        parts.push(format!(
+            "{} lowered ({fewer} fewer sites)",
+            counted(verdict.decreases.len(), "count")
+        ));
+    }
+    if !verdict.increases.is_empty() {
+        let more: u64 = verdict.increases.iter().map(|c| c.now - c.locked).sum();
+        parts.push(format!(
+            "{} raised ({more} more sites, --allow-increase)",
+            counted(verdict.increases.len(), "count")
+        ));
+    }
+    if !verdict.new_rules.is_empty() {
+        parts.push(format!(
+            "{} added",
+            counted(verdict.new_rules.len(), "rule")
+        ));
+    }
+    if !verdict.removed_rules.is_empty() {
+        parts.push(format!(
+            "{} dropped",
+            counted(verdict.removed_rules.len(), "rule")
+        ));
+    }
+    if parts.is_empty() {
+        parts.push("per-file counts refreshed".to_owned());
+    }
+    format!("updated {shown}: {}; commit it", parts.join(", "))
+}
+
+fn counted(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}

@@ -1,0 +1,18 @@
+//! longtail finishes code migrations: it counts every remaining old-pattern site with
+//! ripgrep's own search crates and enforces a ratchet, so the count only goes down.
+//!
+//! Data flows one way: [`config`] → [`rules`] (compiled) → one parallel [`scan`] →
+//! [`model::Findings`] → [`check`] (the ratchet's verdict) → [`report`] and the exit code
+//! ([`cli`]). [`lock`] reads and writes the committed counts.
+
+mod atomic;
+pub mod check;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod lock;
+pub mod model;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod units;

@@ -1,0 +1,347 @@
+//! `longtail.lock`: the committed ratchet. Parsing (with spans, merge-conflict markers and
+//! newer versions caught before anything else), rendering one entry per line in sorted order so
+//! diffs and merges stay line-sized, and writing it atomically. Knows nothing of scanning.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{self, Area, FileProblems, Problem};
+use crate::model::{Counts, RepoPath, RuleId};
+
+/// The lock format this build reads and writes.
+pub const VERSION: u64 = 1;
+
+const HEADER: &str = "# written by `longtail update`; commit it. Counts may only go down.\n";
+
+/// Locked counts: per rule, per file. A rule with an empty table is locked at zero.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lock {
+    /// Counts by rule id and path.
+    pub rules: Counts,
+}
+
+/// Why a lock could not be read.
+#[derive(Debug, thiserror::Error, miette::Diagnostic)]
+pub enum LockError {
+    /// The file exists but could not be read.
+    #[error("could not read the lock {}", path.display())]
+    #[diagnostic(code(longtail::lock::io))]
+    Io {
+        /// The lock's path.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+    },
+    /// The file is not a valid lock.
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Invalid(#[from] FileProblems),
+}
+
+/// Reads the lock at `path`; `Ok(None)` when there is none yet.
+pub fn read(path: &Path) -> Result<Option<Lock>, LockError> {
+    match std::fs::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            Ok(Some(parse(&path.display().to_string(), &text)?))
+        }
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(LockError::Io {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+/// Parses lock text; `name` is used in diagnostics.
+pub fn parse(name: &str, text: &str) -> Result<Lock, FileProblems> {
+    let fail = |problems| FileProblems::new(name, text, "lock", problems);
+    let markers = conflict_markers(text);
+    if !markers.is_empty() {
+        return Err(fail(markers));
+    }
+    let table =
+        DeTable::parse(text).map_err(|err| fail(vec![diag::from_toml_error(&err, Area::Lock)]))?;
+    let mut problems = Vec::new();
+    let mut lock = Lock::default();
+    let mut version = None;
+    for (key, value) in table.get_ref() {
+        let span = value.span();
+        if key.get_ref() == "version" {
+            version = Some(check_version(value.get_ref(), span, &mut problems));
+            continue;
+        }
+        let DeValue::Table(entries) = value.get_ref() else {
+            problems.push(wrong_type(
+                key.span(),
+                "a rule table like [\"migration/rule\"]",
+            ));
+            continue;
+        };
+        let mut files = BTreeMap::new();
+        for (path, count) in entries {
+            if let Some(path) = check_path(path.get_ref(), path.span(), &mut problems) {
+                if let Some(count) = check_count(count.get_ref(), count.span(), &mut problems) {
+                    if count > 0 {
+                        files.insert(path, count);
+                    }
+                }
+            }
+        }
+        lock.rules
+            .insert(RuleId::from_lock(key.get_ref().to_string()), files);
+    }
+    if version.is_none() && problems.is_empty() {
+        problems.push(
+            Problem::new(
+                "longtail::lock::missing-key",
+                "the lock has no `version`",
+                Some(0..0),
+                "expected `version = 1` here",
+            )
+            .with_help("run `longtail update` to rewrite the lock"),
+        );
+    }
+    if problems.is_empty() {
+        Ok(lock)
+    } else {
+        Err(fail(problems))
+    }
+}
+
+fn conflict_markers(text: &str) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\n', '\r']);
+        let is_marker = ["<<<<<<<", ">>>>>>>", "|||||||"].iter().any(|marker| {
+            bare.strip_prefix(marker)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(' '))
+        }) || bare.trim_end() == "=======";
+        if is_marker {
+            let label = match bare.get(..1) {
+                Some("<") => "start of their conflicting version",
+                Some(">") => "end of the conflict",
+                Some("|") => "the merge base's version",
+                _ => "between the two versions",
+            };
+            problems.push(
+                Problem::new(
+                    "longtail::lock::conflict",
+                    "the lock holds git merge-conflict markers",
+                    Some(offset..offset + bare.len()),
+                    label,
+                )
+                .with_help(
+                    "resolve the conflict by keeping the lower count of each entry (counts may only \
+                     go down) and deleting the marker lines, or take either side and run \
+                     `longtail update`; then commit longtail.lock",
+                ),
+            );
+        }
+        offset += line.len();
+    }
+    problems
+}
+
+fn check_version(value: &DeValue<'_>, span: Range<usize>, problems: &mut Vec<Problem>) -> u64 {
+    let Some(version) = integer(value) else {
+        problems.push(wrong_type(span, "an integer"));
+        return 0;
+    };
+    if version > VERSION {
+        problems.push(
+            Problem::new(
+                "longtail::lock::newer-version",
+                format!(
+                    "the lock has version {version}, but this longtail reads version {VERSION}"
+                ),
+                Some(span),
+                "written by a newer longtail",
+            )
+            .with_help("upgrade longtail (cargo install longtail) to the version your team uses"),
+        );
+    } else if version == 0 {
+        problems.push(wrong_type(span, "a version of 1 or more"));
+    }
+    version
+}
+
+fn check_path(path: &str, span: Range<usize>, problems: &mut Vec<Problem>) -> Option<RepoPath> {
+    let bad = path.is_empty()
+        || path.starts_with('/')
+        || path
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..");
+    if bad {
+        problems.push(
+            Problem::new(
+                "longtail::lock::bad-path",
+                format!("`{path}` is not a path relative to the repository root"),
+                Some(span),
+                "expected e.g. \"services/auth/models.py\"",
+            )
+            .with_help("paths in the lock use `/` and start at the directory of longtail.toml"),
+        );
+        return None;
+    }
+    Some(RepoPath::new(path))
+}
+
+fn check_count(
+    value: &DeValue<'_>,
+    span: Range<usize>,
+    problems: &mut Vec<Problem>,
+) -> Option<u64> {
+    let count = integer(value);
+    if count.is_none() {
+        problems.push(wrong_type(span, "a count (a whole number of 0 or more)"));
+    }
+    count
+}
+
+fn integer(value: &DeValue<'_>) -> Option<u64> {
+    match value {
+        DeValue::Integer(i) => u64::from_str_radix(i.as_str(), i.radix()).ok(),
+        _ => None,
+    }
+}
+
+fn wrong_type(span: Range<usize>, expected: &str) -> Problem {
+    Problem::new(
+        "longtail::lock::wrong-type",
+        format!("expected {expected}"),
+        Some(span),
+        "wrong type",
+    )
+    .with_help("run `longtail update` to rewrite the lock")
+}
+
+/// The lock as text: a header, `version`, then one table per rule sorted by id and one line per
+/// file sorted by path. Zero counts are left out; a rule with none keeps its (empty) table.
+pub fn render(lock: &Lock) -> String {
+    let mut out = String::new();
+    out.push_str(HEADER);
+    let _ = writeln!(out, "version = {VERSION}");
+    for (rule, files) in &lock.rules {
+        let _ = writeln!(out, "\n[{}]", quote(rule.as_str()));
+        for (path, count) in files {
+            if *count > 0 {
+                let _ = writeln!(out, "{} = {count}", quote(path.as_str()));
+            }
+        }
+    }
+    out
+}
+
+/// Writes the lock atomically.
+pub fn write(path: &Path, lock: &Lock) -> io::Result<()> {
+    crate::atomic::write(path, render(lock).as_bytes())
+}
+
+/// A TOML basic string: always quoted, so every key looks the same and sorts the same.
+fn quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lock_of(entries: &[(&str, &[(&str, u64)])]) -> Lock {
+        let rules = entries
+            .iter()
+            .map(|(rule, files)| {
+                let files = files.iter().map(|(p, c)| (RepoPath::new(*p), *c)).collect();
+                (RuleId::from_lock((*rule).to_owned()), files)
+            })
+            .collect();
+        Lock { rules }
+    }
+
+    #[test]
+    fn renders_the_documented_format() {
+        let lock = lock_of(&[
+            (
+                "pydantic-v2/parse-obj",
+                &[
+                    ("services/billing/api.py", 1),
+                    ("services/auth/models.py", 3),
+                ],
+            ),
+            ("pydantic-v2/dict", &[]),
+        ]);
+        assert_eq!(
+            render(&lock),
+            "# written by `longtail update`; commit it. Counts may only go down.\n\
+             version = 1\n\
+             \n[\"pydantic-v2/dict\"]\n\
+             \n[\"pydantic-v2/parse-obj\"]\n\
+             \"services/auth/models.py\" = 3\n\
+             \"services/billing/api.py\" = 1\n"
+        );
+    }
+
+    #[test]
+    fn round_trips_awkward_paths() {
+        let lock = lock_of(&[(
+            "m/r",
+            &[("dir with space/ünï\"cödé\\.py", 2), ("tab\there.py", 1)],
+        )]);
+        let text = render(&lock);
+        assert_eq!(parse("longtail.lock", &text).unwrap(), lock);
+    }
+
+    #[test]
+    fn finds_every_conflict_marker() {
+        let text = "version = 1\n[\"m/r\"]\n<<<<<<< HEAD\n\"a.py\" = 1\n=======\n\"a.py\" = 2\n>>>>>>> branch\n";
+        let err = parse("longtail.lock", text).unwrap_err();
+        let spans: Vec<_> = err
+            .problems()
+            .iter()
+            .map(|p| p.span.clone().unwrap())
+            .collect();
+        let lines: Vec<_> = spans.iter().map(|s| &text[s.clone()]).collect();
+        assert_eq!(lines, ["<<<<<<< HEAD", "=======", ">>>>>>> branch"]);
+    }
+
+    #[test]
+    fn rejects_newer_versions_and_bad_values() {
+        let err = parse("l", "version = 2\n").unwrap_err();
+        assert_eq!(err.problems()[0].code, "longtail::lock::newer-version");
+        let err = parse(
+            "l",
+            "version = 1\n[\"m/r\"]\n\"a.py\" = \"3\"\n\"../b.py\" = 1\n",
+        )
+        .unwrap_err();
+        let codes: Vec<_> = err.problems().iter().map(|p| p.code).collect();
+        assert_eq!(
+            codes,
+            ["longtail::lock::wrong-type", "longtail::lock::bad-path"]
+        );
+        let err = parse("l", "[\"m/r\"]\n").unwrap_err();
+        assert_eq!(err.problems()[0].code, "longtail::lock::missing-key");
+    }
+}

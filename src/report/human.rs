@@ -1,0 +1,374 @@
+//! The human report on stdout: per failure the rule, where, locked → now, the sites with
+//! line:column and text, the rule's message and docs, and what to do; then one summary line.
+//! Emits ANSI styles freely; the CLI's stream strips them when colour is off.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+
+use super::ReportInput;
+use crate::check::{Change, Scope};
+use crate::model::{RepoPath, RuleId, Site};
+
+/// How many sites a failure lists before "and N more" (all with `-v`).
+const SHOWN_SITES: usize = 10;
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const NOTE: Style = AnsiColor::Cyan.on_default().bold();
+const OK: Style = AnsiColor::Green.on_default().bold();
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+
+/// Options of the human report.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Verbosity {
+    /// Only failures and the summary.
+    pub quiet: bool,
+    /// Every site, and scan statistics.
+    pub verbose: bool,
+}
+
+/// Writes the report of `longtail check`.
+pub fn write_check(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -> io::Result<()> {
+    let verdict = input.verdict;
+    write_increases(input, how, out)?;
+    for overdue in &verdict.overdue {
+        let title = input
+            .config
+            .migrations
+            .iter()
+            .find(|m| m.id == overdue.migration);
+        writeln!(
+            out,
+            "{ERROR}error[{}]{ERROR:#}: the deadline {} has passed and {} {} left",
+            overdue.migration,
+            overdue.deadline,
+            overdue.remaining,
+            plural(overdue.remaining, "site is", "sites are"),
+        )?;
+        if let Some(m) = title {
+            let docs = m
+                .docs
+                .as_deref()
+                .map(|d| format!(": {d}"))
+                .unwrap_or_default();
+            writeln!(out, "  = {}{docs}", m.title)?;
+        }
+        writeln!(
+            out,
+            "  = migrate the remaining sites, or move the deadline in longtail.toml\n"
+        )?;
+    }
+    if !how.quiet {
+        for (rule, total) in &verdict.new_rules {
+            write_new_rule(input, rule, *total, how, out)?;
+        }
+    }
+    write_summary(input, how, out)
+}
+
+/// Writes one block per count that rose above the lock (also used by a refused `update`).
+pub fn write_increases(
+    input: &ReportInput<'_>,
+    how: Verbosity,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for change in &input.verdict.increases {
+        write_increase(input, change, how, out)?;
+    }
+    Ok(())
+}
+
+fn write_increase(
+    input: &ReportInput<'_>,
+    change: &Change,
+    how: Verbosity,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let place = match &change.scope {
+        Scope::File(path) => format!("{BOLD}{}{BOLD:#}", sanitize(path.as_str())),
+        Scope::Unit(unit) => format!("unit {BOLD}{}{BOLD:#}", sanitize(unit)),
+        Scope::Repo => "the repository".to_owned(),
+    };
+    writeln!(
+        out,
+        "{ERROR}error[{}]{ERROR:#}: {place} has {} {}, the lock allows {} (+{})",
+        change.rule,
+        change.now,
+        plural(change.now, "site", "sites"),
+        change.locked,
+        change.now - change.locked,
+    )?;
+    // Without a base commit the new sites cannot be told from the old ones, so list the sites
+    // of every file (within the failing scope) whose own count rose.
+    let files = input.findings.sites.get(&change.rule);
+    let mut shown = Vec::new();
+    for (path, sites) in files.into_iter().flatten() {
+        let in_scope = match &change.scope {
+            Scope::File(p) => p == path,
+            Scope::Unit(unit) => input.units.unit_of(path) == unit,
+            Scope::Repo => true,
+        };
+        if in_scope && sites.len() as u64 > input.locked(&change.rule, path) {
+            shown.extend(sites.iter().map(|s| (path, s)));
+        }
+    }
+    write_sites(&shown, how, out)?;
+    write_rule_help(input, &change.rule, out)?;
+    writeln!(
+        out,
+        "  = help: migrate the new {}; if {} intended, run `longtail update --allow-increase` and commit the lock\n",
+        plural(change.now - change.locked, "site", "sites"),
+        plural(change.now - change.locked, "it is", "they are"),
+    )
+}
+
+fn write_new_rule(
+    input: &ReportInput<'_>,
+    rule: &RuleId,
+    total: u64,
+    how: Verbosity,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(
+        out,
+        "{NOTE}note[{rule}]{NOTE:#}: new rule, not in the lock yet: {total} {}",
+        plural(total, "site", "sites")
+    )?;
+    if input.lock.is_none() && !how.verbose {
+        // With no lock at all every rule is new: one line each is enough until -v.
+        return Ok(());
+    }
+    let shown: Vec<_> = input
+        .findings
+        .sites
+        .get(rule)
+        .into_iter()
+        .flatten()
+        .flat_map(|(path, sites)| sites.iter().map(move |s| (path, s)))
+        .collect();
+    write_sites(&shown, how, out)?;
+    write_rule_help(input, rule, out)?;
+    writeln!(out, "  = run `longtail update` to record it in the lock\n")
+}
+
+fn write_sites(
+    sites: &[(&RepoPath, &Site)],
+    how: Verbosity,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let limit = if how.verbose { usize::MAX } else { SHOWN_SITES };
+    for (path, site) in sites.iter().take(limit) {
+        writeln!(
+            out,
+            "  {BOLD}{}:{}:{}{BOLD:#}  {DIM}{}{DIM:#}",
+            sanitize(path.as_str()),
+            site.line,
+            site.column,
+            sanitize(site.line_text.trim()),
+        )?;
+    }
+    if sites.len() > limit {
+        writeln!(out, "  ... and {} more (-v shows all)", sites.len() - limit)?;
+    }
+    Ok(())
+}
+
+fn write_rule_help(input: &ReportInput<'_>, rule: &RuleId, out: &mut dyn Write) -> io::Result<()> {
+    if let Some((migration, rule)) = input.rule(rule) {
+        writeln!(out, "  = {}", sanitize(&rule.message))?;
+        if let Some(docs) = rule.docs.as_ref().or(migration.docs.as_ref()) {
+            writeln!(out, "  = docs: {}", sanitize(docs))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_summary(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -> io::Result<()> {
+    let verdict = input.verdict;
+    let total: u64 = input.counts.values().flat_map(|f| f.values()).sum();
+    let rules = input.counts.len();
+    if !how.quiet {
+        if input.lock.is_none() {
+            writeln!(
+                out,
+                "no lock yet at {}: run `longtail update` to create it, then commit it",
+                input.config.settings.lock
+            )?;
+        }
+        if !verdict.decreases.is_empty() {
+            let fewer: u64 = verdict.decreases.iter().map(|c| c.locked - c.now).sum();
+            writeln!(
+                out,
+                "{} {} went down ({fewer} {} fewer): run `longtail update` and commit the lock to keep the progress",
+                verdict.decreases.len(),
+                plural(verdict.decreases.len() as u64, "count", "counts"),
+                plural(fewer, "site", "sites"),
+            )?;
+        }
+        if !verdict.removed_rules.is_empty() {
+            let names: Vec<_> = verdict.removed_rules.iter().map(RuleId::as_str).collect();
+            writeln!(
+                out,
+                "the lock has rules longtail.toml no longer has ({}): run `longtail update` to drop them",
+                names.join(", ")
+            )?;
+        }
+    }
+    if input.strict && verdict.stale {
+        writeln!(
+            out,
+            "{ERROR}error{ERROR:#}: the lock is stale (--strict): run `longtail update` and commit the lock"
+        )?;
+    }
+    let scanned = match input.only {
+        Some(only) => format!(
+            "{} {} checked",
+            only.len(),
+            plural(only.len() as u64, "file", "files")
+        ),
+        None => format!(
+            "{} {} scanned",
+            input.findings.searched.len(),
+            plural(input.findings.searched.len() as u64, "file", "files")
+        ),
+    };
+    if how.verbose {
+        writeln!(
+            out,
+            "{} bytes read, {} binary {} skipped",
+            input.findings.bytes,
+            input.findings.binary.len(),
+            plural(input.findings.binary.len() as u64, "file", "files")
+        )?;
+        for path in &input.findings.binary {
+            writeln!(out, "  binary: {}", sanitize(path.as_str()))?;
+        }
+    }
+    if verdict.failed(input.strict) {
+        let mut reasons = Vec::new();
+        if !verdict.increases.is_empty() {
+            let n = verdict.increases.len() as u64;
+            reasons.push(format!(
+                "{n} {} above the lock",
+                plural(n, "count", "counts")
+            ));
+        }
+        if !verdict.overdue.is_empty() {
+            let n = verdict.overdue.len() as u64;
+            reasons.push(format!(
+                "{n} {} past the deadline",
+                plural(n, "migration", "migrations")
+            ));
+        }
+        if input.strict && verdict.stale {
+            reasons.push("stale lock".to_owned());
+        }
+        writeln!(
+            out,
+            "{ERROR}longtail: FAILED{ERROR:#}: {} ({scanned})",
+            reasons.join(", ")
+        )
+    } else if !how.quiet {
+        writeln!(
+            out,
+            "{OK}longtail: ok{OK:#}: {total} {} left in {rules} {}, none above the lock ({scanned})",
+            plural(total, "site", "sites"),
+            plural(rules as u64, "rule", "rules"),
+        )
+    } else {
+        Ok(())
+    }
+}
+
+/// Writes the table of `longtail rules`.
+pub fn write_rules(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let rows: Vec<_> = input
+        .config
+        .rules()
+        .map(|(_, rule)| {
+            let files = input.counts.get(&rule.id);
+            let now: u64 = files.map(|f| f.values().sum()).unwrap_or(0);
+            let locked = input
+                .lock
+                .and_then(|l| l.rules.get(&rule.id))
+                .map(|f| f.values().sum::<u64>().to_string())
+                .unwrap_or_else(|| "-".to_owned());
+            let file_count = files.map_or(0, |f| f.len());
+            (rule, now, locked, file_count)
+        })
+        .collect();
+    let width = rows
+        .iter()
+        .map(|(r, ..)| r.id.as_str().chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(4);
+    writeln!(
+        out,
+        "{BOLD}{:width$}  {:8}  {:>6}  {:>6}  {:>5}  MESSAGE{BOLD:#}",
+        "RULE", "SEVERITY", "SITES", "LOCKED", "FILES"
+    )?;
+    for (rule, now, locked, files) in &rows {
+        writeln!(
+            out,
+            "{:width$}  {:8}  {:>6}  {:>6}  {:>5}  {}",
+            rule.id.as_str(),
+            rule.severity.as_str(),
+            now,
+            locked,
+            files,
+            sanitize(&rule.message),
+        )?;
+    }
+    let total: u64 = rows.iter().map(|(_, n, ..)| n).sum();
+    writeln!(
+        out,
+        "{} {} left in {} {}",
+        total,
+        plural(total, "site", "sites"),
+        rows.len(),
+        plural(rows.len() as u64, "rule", "rules")
+    )
+}
+
+fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// Makes text from the repository safe to print on a terminal: control characters and the
+/// invisible bidirectional-formatting characters (which can make a line read differently from
+/// what it holds) are shown as `\u{..}` escapes; tabs stay.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && c != '\t')
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| {
+                if unsafe_char(c) {
+                    c.escape_unicode().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn sanitize_escapes_controls_and_bidi_only() {
+        assert_eq!(sanitize("a\tb/ünï.py"), "a\tb/ünï.py");
+        assert_eq!(sanitize("evil\x1b[31m.py"), "evil\\u{1b}[31m.py");
+        assert_eq!(sanitize("x\u{202E}yp.exe"), "x\\u{202e}yp.exe");
+    }
+}

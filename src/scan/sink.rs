@@ -1,0 +1,152 @@
+//! The searcher's sink: turns the matched lines `grep-searcher` pushes into sites, counting
+//! matches inside each matched line exactly as `rg --count-matches` does (grep-printer's
+//! summary printer), and remembers whether binary data was seen so the file counts as zero.
+
+use std::io;
+
+use grep_matcher::Matcher;
+use grep_regex::RegexMatcher;
+use grep_searcher::{Searcher, Sink, SinkFinish, SinkMatch};
+
+use crate::model::Site;
+
+/// How far past a multi-line match the regex may look to re-find it (grep-printer's
+/// `MAX_LOOK_AHEAD`), so look-around behaves as in `rg`.
+const MAX_LOOK_AHEAD: usize = 128;
+
+/// Longest line text kept per site, in bytes; reports show a snippet, not a whole minified file.
+const MAX_LINE_TEXT: usize = 512;
+
+/// Collects the sites of one rule in one file.
+pub(super) struct SiteSink<'a> {
+    matcher: &'a RegexMatcher,
+    sites: &'a mut Vec<Site>,
+    cursor: Cursor,
+    binary: bool,
+}
+
+impl<'a> SiteSink<'a> {
+    pub(super) fn new(matcher: &'a RegexMatcher, sites: &'a mut Vec<Site>) -> Self {
+        Self {
+            matcher,
+            sites,
+            cursor: Cursor::default(),
+            binary: false,
+        }
+    }
+
+    /// Whether the searcher saw binary data; `rg` then reports the file as having no match.
+    pub(super) fn saw_binary(&self) -> bool {
+        self.binary
+    }
+}
+
+impl Sink for SiteSink<'_> {
+    type Error = io::Error;
+
+    fn matched(&mut self, searcher: &Searcher, mat: &SinkMatch<'_>) -> Result<bool, io::Error> {
+        let buf = mat.buffer();
+        let range = mat.bytes_range_in_buffer();
+        // As grep-printer's `find_iter_at_in_context`: a multi-line search may look a little
+        // past the match; a line search must not see the line terminator.
+        let end = if searcher.multi_line_with_matcher(self.matcher) {
+            buf.len().min(range.end.saturating_add(MAX_LOOK_AHEAD))
+        } else if range.end > 0 && buf.get(range.end - 1) == Some(&b'\n') {
+            range.end - 1
+        } else {
+            range.end
+        };
+        let haystack = buf.get(..end).unwrap_or(buf);
+        self.cursor
+            .start_region(range.start, mat.line_number().unwrap_or(1));
+        let before = self.sites.len();
+        let matcher = self.matcher;
+        let cursor = &mut self.cursor;
+        let sites = &mut *self.sites;
+        matcher
+            .find_iter_at(haystack, range.start, |m| {
+                if m.start() >= range.end {
+                    return false;
+                }
+                sites.push(cursor.site(buf, m.start(), m.end()));
+                true
+            })
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        // grep-printer records at least one match for a matched line even when re-finding it
+        // fails; so do we, at the start of the line.
+        if self.sites.len() == before {
+            let site = self.cursor.site(buf, range.start, range.start);
+            self.sites.push(site);
+        }
+        Ok(true)
+    }
+
+    fn finish(&mut self, _: &Searcher, finish: &SinkFinish) -> Result<(), io::Error> {
+        self.binary = finish.binary_byte_offset().is_some();
+        Ok(())
+    }
+}
+
+/// Walks forward through a matched region, tracking line and character column, so that many
+/// matches on one very long line cost one pass over it rather than one pass per match.
+#[derive(Default)]
+struct Cursor {
+    pos: usize,
+    line: u64,
+    column: u64,
+    line_start: usize,
+}
+
+impl Cursor {
+    fn start_region(&mut self, start: usize, line: u64) {
+        *self = Cursor {
+            pos: start,
+            line,
+            column: 1,
+            line_start: start,
+        };
+    }
+
+    fn advance(&mut self, buf: &[u8], to: usize) {
+        let from = self.pos.min(to);
+        for (offset, &byte) in buf.get(from..to).unwrap_or_default().iter().enumerate() {
+            if byte == b'\n' {
+                self.line += 1;
+                self.column = 1;
+                self.line_start = from + offset + 1;
+            } else if byte & 0xC0 != 0x80 {
+                // Count characters, not bytes: every byte but a UTF-8 continuation byte.
+                self.column += 1;
+            }
+        }
+        self.pos = self.pos.max(to);
+    }
+
+    fn site(&mut self, buf: &[u8], start: usize, end: usize) -> Site {
+        self.advance(buf, start);
+        let (line, column, line_start) = (self.line, self.column, self.line_start);
+        self.advance(buf, end);
+        Site {
+            line,
+            column,
+            end_line: self.line,
+            end_column: self.column,
+            line_text: line_text(buf, line_start),
+        }
+    }
+}
+
+fn line_text(buf: &[u8], start: usize) -> String {
+    let rest = buf.get(start..).unwrap_or_default();
+    let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let capped = line.get(..MAX_LINE_TEXT).unwrap_or(line);
+    let mut text = String::from_utf8_lossy(capped).into_owned();
+    if capped.len() < line.len() {
+        // A cut inside a character leaves a replacement character; drop it.
+        while text.ends_with('\u{FFFD}') {
+            text.pop();
+        }
+    }
+    text
+}

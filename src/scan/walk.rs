@@ -1,0 +1,222 @@
+//! The one parallel walk: `ignore`'s `WalkParallel` configured exactly as `rg` configures it,
+//! one `FileSearcher` and one result list per worker thread, merged and sorted at the end.
+
+use std::collections::{BTreeMap, HashSet};
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
+
+use super::FileSearcher;
+use crate::model::{Findings, RepoPath, ScanWarning, Site};
+use crate::rules::CompiledRules;
+
+/// What to walk and how.
+#[derive(Debug, Clone, Default)]
+pub struct ScanOptions {
+    /// Worker threads; 0 picks one per core (as `rg -j0`).
+    pub threads: usize,
+    /// Search hidden files too (`rg --hidden`).
+    pub hidden: bool,
+    /// When set, only these files are searched (pre-commit mode); they still pass through the
+    /// same ignore rules as in a full walk, so the counts agree with a full scan.
+    pub only: Option<Vec<RepoPath>>,
+    /// Files never counted: longtail's own config and lock, which name the very patterns.
+    pub skip: Vec<RepoPath>,
+}
+
+/// What one worker found.
+#[derive(Default)]
+struct Partial {
+    sites: Vec<(usize, RepoPath, Vec<Site>)>,
+    searched: Vec<RepoPath>,
+    binary: Vec<RepoPath>,
+    bytes: u64,
+    warnings: Vec<ScanWarning>,
+}
+
+/// Walks `root` once and searches every file with every rule that admits it.
+pub fn scan_tree(root: &Path, rules: &CompiledRules, options: &ScanOptions) -> Findings {
+    let mut builder = WalkBuilder::new(root);
+    // ripgrep's defaults (crates/core/flags/hiargs.rs `walk_builder`), nothing else.
+    builder
+        .threads(options.threads)
+        .follow_links(false)
+        .hidden(!options.hidden)
+        .parents(true)
+        .ignore(true)
+        .git_global(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .require_git(true)
+        .overrides(rules.walk_globs.clone())
+        .add_custom_ignore_filename(".rgignore");
+    if let Some(only) = &options.only {
+        let keep = Arc::new(ancestors_and_files(root, only));
+        builder.filter_entry(move |entry| keep.contains(entry.path()));
+    }
+    let shared = Mutex::new(Vec::new());
+    let skip: HashSet<&str> = options.skip.iter().map(RepoPath::as_str).collect();
+    let mut workers = Workers {
+        root,
+        rules,
+        skip: &skip,
+        shared: &shared,
+    };
+    builder.build_parallel().visit(&mut workers);
+    let partials = shared.into_inner().unwrap_or_else(PoisonError::into_inner);
+    merge(rules, partials)
+}
+
+/// Every requested file and each directory above it, as the walk will spell them.
+fn ancestors_and_files(root: &Path, only: &[RepoPath]) -> HashSet<PathBuf> {
+    let mut keep = HashSet::new();
+    for path in only {
+        let mut full = root.to_path_buf();
+        for part in path.as_str().split('/') {
+            full.push(part);
+            keep.insert(full.clone());
+        }
+    }
+    keep
+}
+
+fn merge(rules: &CompiledRules, partials: Vec<Partial>) -> Findings {
+    let mut findings = Findings::default();
+    for rule in &rules.rules {
+        findings.sites.insert(rule.id.clone(), BTreeMap::new());
+    }
+    for partial in partials {
+        for (index, path, sites) in partial.sites {
+            if let Some(rule) = rules.rules.get(index) {
+                if let Some(files) = findings.sites.get_mut(&rule.id) {
+                    files.insert(path, sites);
+                }
+            }
+        }
+        findings.searched.extend(partial.searched);
+        findings.binary.extend(partial.binary);
+        findings.bytes += partial.bytes;
+        findings.warnings.extend(partial.warnings);
+    }
+    findings.searched.sort();
+    findings.binary.sort();
+    findings.warnings.sort();
+    findings
+}
+
+struct Workers<'a> {
+    root: &'a Path,
+    rules: &'a CompiledRules,
+    skip: &'a HashSet<&'a str>,
+    shared: &'a Mutex<Vec<Partial>>,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for Workers<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(Worker {
+            root: self.root,
+            rules: self.rules,
+            skip: self.skip,
+            shared: self.shared,
+            searcher: FileSearcher::new(),
+            buffer: Vec::new(),
+            partial: Partial::default(),
+        })
+    }
+}
+
+struct Worker<'a> {
+    root: &'a Path,
+    rules: &'a CompiledRules,
+    skip: &'a HashSet<&'a str>,
+    shared: &'a Mutex<Vec<Partial>>,
+    searcher: FileSearcher,
+    buffer: Vec<u8>,
+    partial: Partial,
+}
+
+impl Drop for Worker<'_> {
+    fn drop(&mut self) {
+        let partial = std::mem::take(&mut self.partial);
+        self.shared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(partial);
+    }
+}
+
+impl ParallelVisitor for Worker<'_> {
+    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
+        match entry {
+            Ok(entry) => self.visit_entry(&entry),
+            Err(err) => self.warn(err.to_string(), String::new(), true),
+        }
+        WalkState::Continue
+    }
+}
+
+impl Worker<'_> {
+    fn warn(&mut self, message: String, path: String, missed: bool) {
+        self.partial.warnings.push(ScanWarning {
+            path,
+            message,
+            missed,
+        });
+    }
+
+    fn visit_entry(&mut self, entry: &DirEntry) {
+        if let Some(err) = entry.error() {
+            // A bad line in an ignore file: rg prints it and walks on, and so do we.
+            self.warn(err.to_string(), lossy(entry.path()), false);
+        }
+        // Only regular files are searched: directories are walked, and symlinks (not followed),
+        // fifos, sockets and devices are skipped, as `rg` skips them.
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            return;
+        }
+        let Some(path) = repo_path(self.root, entry.path()) else {
+            self.warn(
+                "skipped: the path is not valid UTF-8, so it cannot be recorded in the lock"
+                    .to_owned(),
+                lossy(entry.path()),
+                false,
+            );
+            return;
+        };
+        if self.skip.contains(path.as_str()) || !FileSearcher::wanted(self.rules, &path) {
+            return;
+        }
+        self.buffer.clear();
+        let read = File::open(entry.path()).and_then(|mut f| f.read_to_end(&mut self.buffer));
+        if let Err(err) = read {
+            self.warn(format!("could not read: {err}"), path.to_string(), true);
+            return;
+        }
+        self.partial.bytes += self.buffer.len() as u64;
+        let found = self.searcher.search(self.rules, &path, &self.buffer);
+        if found.binary {
+            self.partial.binary.push(path.clone());
+        }
+        for (index, sites) in found.sites {
+            self.partial.sites.push((index, path.clone(), sites));
+        }
+        self.partial.searched.push(path);
+    }
+}
+
+/// The walk's path relative to the root, `/`-separated; `None` when it is not valid UTF-8.
+fn repo_path(root: &Path, path: &Path) -> Option<RepoPath> {
+    let relative = path.strip_prefix(root).ok()?;
+    let mut parts = Vec::new();
+    for part in relative.components() {
+        parts.push(part.as_os_str().to_str()?);
+    }
+    Some(RepoPath::new(parts.join("/")))
+}
+
+fn lossy(path: &Path) -> String {
+    path.display().to_string()
+}
