@@ -250,6 +250,8 @@ pub struct Rule {
 pub struct Config {
     /// The config file's path.
     pub path: PathBuf,
+    /// The path as shown to the user (relative to the working directory when inside it).
+    pub name: String,
     /// The directory that holds it: the root of the scan, of every glob and of the lock.
     pub root: PathBuf,
     /// The file's text, kept so later stages can point into it.
@@ -285,46 +287,54 @@ impl Config {
 
     /// The config file as a diagnostic source, for problems found after validation.
     pub fn problems(&self, problems: Vec<Problem>) -> FileProblems {
-        FileProblems::new(
-            &self.display_name(),
-            &self.source,
-            "longtail.toml",
-            problems,
-        )
-    }
-
-    fn display_name(&self) -> String {
-        self.path.display().to_string()
+        FileProblems::new(&self.name, &self.source, problems)
     }
 }
 
-/// Parses and validates `text`, read from `path`. Every problem is reported together.
-pub fn parse(path: &Path, text: &str) -> Result<Config, FileProblems> {
-    let name = path.display().to_string();
-    let fail = |problems| FileProblems::new(&name, text, "longtail.toml", problems);
-    let raw: RawConfig = toml::from_str(text)
-        .map_err(|err| fail(vec![diag::from_toml_error(&err, Area::Config)]))?;
+/// Parses and validates `text`, read from `path` (shown as `name`). Every problem is reported
+/// together.
+pub fn parse(path: &Path, name: &str, text: &str) -> Result<Config, FileProblems> {
     let mut problems = Vec::new();
+    let config = parse_collecting(path, name, text, &mut problems)?;
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(config.problems(problems))
+    }
+}
+
+/// Like [`parse`], but validation problems are pushed onto `problems` and a config is still
+/// returned, so later stages (compiling patterns and globs) can report theirs in the same run.
+/// Only a file that is not valid TOML or does not fit the schema fails outright.
+pub fn parse_collecting(
+    path: &Path,
+    name: &str,
+    text: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<Config, FileProblems> {
+    let raw: RawConfig = toml::from_str(text).map_err(|err| {
+        let problem = diag::from_toml_error(&err, Area::Config);
+        FileProblems::new(name, text, vec![problem])
+    })?;
+    let problems = problems;
     let root = path
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
-    let settings = validate_settings(raw.settings, path, &mut problems);
+    let settings = validate_settings(raw.settings, path, problems);
     let units = raw
         .units
         .into_iter()
-        .map(|(name, unit)| validate_unit(name, unit, &mut problems))
+        .map(|(unit_name, unit)| validate_unit(unit_name, unit, problems))
         .collect();
     let migrations = raw
         .migrations
         .into_iter()
-        .map(|(id, m)| validate_migration(id, m, &mut problems))
+        .map(|(id, m)| validate_migration(id, m, problems))
         .collect();
-    if !problems.is_empty() {
-        return Err(fail(problems));
-    }
     Ok(Config {
         path: path.to_path_buf(),
+        name: name.to_owned(),
         root,
         source: text.to_owned(),
         settings,

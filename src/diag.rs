@@ -83,17 +83,14 @@ impl Diagnostic for Problem {
 pub struct FileProblems {
     source: NamedSource<String>,
     problems: Vec<Problem>,
-    what: &'static str,
 }
 
 impl FileProblems {
-    /// Wraps the problems of the file `name` whose text is `text`. `what` names the file kind
-    /// ("longtail.toml") in the summary line.
-    pub fn new(name: &str, text: &str, what: &'static str, problems: Vec<Problem>) -> Self {
+    /// Wraps the problems of the file `name` whose text is `text`.
+    pub fn new(name: &str, text: &str, problems: Vec<Problem>) -> Self {
         Self {
             source: NamedSource::new(name, text.to_owned()).with_language("TOML"),
             problems,
-            what,
         }
     }
 
@@ -114,13 +111,7 @@ impl fmt::Display for FileProblems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.single() {
             Some(one) => write!(f, "{one}"),
-            None => write!(
-                f,
-                "{} problems in {} {}",
-                self.problems.len(),
-                self.what,
-                self.source.name()
-            ),
+            None => write!(f, "{} problems in {}", self.problems.len(), self.source.name()),
         }
     }
 }

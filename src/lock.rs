@@ -44,12 +44,12 @@ pub enum LockError {
     Invalid(#[from] FileProblems),
 }
 
-/// Reads the lock at `path`; `Ok(None)` when there is none yet.
-pub fn read(path: &Path) -> Result<Option<Lock>, LockError> {
+/// Reads the lock at `path` (shown as `name`); `Ok(None)` when there is none yet.
+pub fn read(path: &Path, name: &str) -> Result<Option<Lock>, LockError> {
     match std::fs::read(path) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
-            Ok(Some(parse(&path.display().to_string(), &text)?))
+            Ok(Some(parse(name, &text)?))
         }
         Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(LockError::Io {
@@ -61,7 +61,7 @@ pub fn read(path: &Path) -> Result<Option<Lock>, LockError> {
 
 /// Parses lock text; `name` is used in diagnostics.
 pub fn parse(name: &str, text: &str) -> Result<Lock, FileProblems> {
-    let fail = |problems| FileProblems::new(name, text, "lock", problems);
+    let fail = |problems| FileProblems::new(name, text, problems);
     let markers = conflict_markers(text);
     if !markers.is_empty() {
         return Err(fail(markers));

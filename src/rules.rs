@@ -52,7 +52,7 @@ impl CompiledRule {
 pub struct CompiledRules {
     /// Rules in config order.
     pub rules: Vec<CompiledRule>,
-    /// `[settings] include`/`exclude`, handed to the walker as `rg` hands it `-g`.
+    /// `[settings] include`/`exclude`, matched as `rg -g` matches, applied as a filter on the walk.
     pub walk_globs: Override,
 }
 

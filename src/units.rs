@@ -21,6 +21,8 @@ impl Units {
         let mut units = Vec::new();
         for unit in &config.units {
             let mut builder = GitignoreBuilder::new(&config.root);
+            // As for `rg -g`: an unclosed `[` is a mistake, not a literal bracket.
+            builder.allow_unclosed_class(false);
             for glob in &unit.paths {
                 if let Err(err) = builder.add_line(None, glob.get_ref()) {
                     problems.push(

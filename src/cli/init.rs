@@ -27,7 +27,7 @@ pub(super) fn run(session: &Session) -> miette::Result<Outcome> {
     if path.exists() {
         return Err(Exists(path).into());
     }
-    let project = load_text(&path, STARTER)?;
+    let project = load_text(&path, &session.shown(&path), STARTER)?;
     let lock_path = project.config.lock_path();
     if lock_path.exists() {
         return Err(Exists(lock_path).into());

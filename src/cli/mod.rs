@@ -80,14 +80,17 @@ where
             anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never
         }
     };
+    // COLUMNS, when set, wins over the terminal's width (and gives tests a fixed one).
+    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok());
     let _ = miette::set_hook(Box::new(move |_| {
-        Box::new(
-            miette::MietteHandlerOpts::new()
-                .color(stderr_color)
-                .unicode(stderr_color)
-                .terminal_links(false)
-                .build(),
-        )
+        let mut options = miette::MietteHandlerOpts::new()
+            .color(stderr_color)
+            .unicode(stderr_color)
+            .terminal_links(false);
+        if let Some(width) = width {
+            options = options.width(width);
+        }
+        Box::new(options.build())
     }));
     match execute(&cli) {
         Ok(outcome) => outcome.into(),

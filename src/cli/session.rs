@@ -120,12 +120,21 @@ impl Session {
         let text = std::fs::read_to_string(&path)
             .into_diagnostic()
             .wrap_err_with(|| format!("could not read {}", path.display()))?;
-        load_text(&path, &text)
+        load_text(&path, &self.shown(&path), &text)
+    }
+
+    /// A path as the user should see it: relative to the working directory when inside it.
+    pub fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(&self.cwd)
+            .unwrap_or(path)
+            .display()
+            .to_string()
     }
 
     /// Reads the project's lock; `None` when there is none yet.
     pub fn read_lock(&self, project: &Project) -> miette::Result<Option<Lock>> {
-        Ok(lock::read(&project.config.lock_path())?)
+        let path = project.config.lock_path();
+        Ok(lock::read(&path, &self.shown(&path))?)
     }
 
     /// Scans the whole tree, or only `only`, printing per-file warnings on stderr.
@@ -182,10 +191,11 @@ impl Session {
     }
 }
 
-/// Parses and compiles config text: the pieces the other commands and tests share.
-pub(super) fn load_text(path: &Path, text: &str) -> miette::Result<Project> {
-    let config = config::parse(path, text)?;
+/// Parses and compiles config text, gathering validation, pattern and glob problems into one
+/// report.
+pub(super) fn load_text(path: &Path, name: &str, text: &str) -> miette::Result<Project> {
     let mut problems = Vec::new();
+    let config = config::parse_collecting(path, name, text, &mut problems)?;
     let rules = rules::compile(&config).map_err(|p| problems.extend(p)).ok();
     let units = Units::compile(&config).map_err(|p| problems.extend(p)).ok();
     match (rules, units) {

@@ -15,7 +15,11 @@ use crate::model::Site;
 const MAX_LOOK_AHEAD: usize = 128;
 
 /// Longest line text kept per site, in bytes; reports show a snippet, not a whole minified file.
-const MAX_LINE_TEXT: usize = 512;
+const MAX_LINE_TEXT: usize = 240;
+
+/// Sites per rule and file that keep their line text. Beyond it a site keeps only its position,
+/// so a pattern that matches everywhere in a huge file cannot exhaust memory with copies of it.
+const MAX_SITES_WITH_TEXT: usize = 1000;
 
 /// Collects the sites of one rule in one file.
 pub(super) struct SiteSink<'a> {
@@ -68,14 +72,16 @@ impl Sink for SiteSink<'_> {
                 if m.start() >= range.end {
                     return false;
                 }
-                sites.push(cursor.site(buf, m.start(), m.end()));
+                let with_text = sites.len() < MAX_SITES_WITH_TEXT;
+                sites.push(cursor.site(buf, m.start(), m.end(), with_text));
                 true
             })
             .map_err(|e| io::Error::other(e.to_string()))?;
         // grep-printer records at least one match for a matched line even when re-finding it
         // fails; so do we, at the start of the line.
         if self.sites.len() == before {
-            let site = self.cursor.site(buf, range.start, range.start);
+            let with_text = self.sites.len() < MAX_SITES_WITH_TEXT;
+            let site = self.cursor.site(buf, range.start, range.start, with_text);
             self.sites.push(site);
         }
         Ok(true)
@@ -122,7 +128,7 @@ impl Cursor {
         self.pos = self.pos.max(to);
     }
 
-    fn site(&mut self, buf: &[u8], start: usize, end: usize) -> Site {
+    fn site(&mut self, buf: &[u8], start: usize, end: usize, with_text: bool) -> Site {
         self.advance(buf, start);
         let (line, column, line_start) = (self.line, self.column, self.line_start);
         self.advance(buf, end);
@@ -131,18 +137,23 @@ impl Cursor {
             column,
             end_line: self.line,
             end_column: self.column,
-            line_text: line_text(buf, line_start),
+            line_text: if with_text {
+                line_text(buf, line_start)
+            } else {
+                String::new()
+            },
         }
     }
 }
 
 fn line_text(buf: &[u8], start: usize) -> String {
-    let rest = buf.get(start..).unwrap_or_default();
-    let line = rest.split(|&b| b == b'\n').next().unwrap_or_default();
+    // Look no further than the cap: a 100 MB single-line file must not be scanned per site.
+    let end = buf.len().min(start.saturating_add(MAX_LINE_TEXT));
+    let window = buf.get(start..end).unwrap_or_default();
+    let line = window.split(|&b| b == b'\n').next().unwrap_or_default();
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let capped = line.get(..MAX_LINE_TEXT).unwrap_or(line);
-    let mut text = String::from_utf8_lossy(capped).into_owned();
-    if capped.len() < line.len() {
+    let mut text = String::from_utf8_lossy(line).into_owned();
+    if line.len() == MAX_LINE_TEXT {
         // A cut inside a character leaves a replacement character; drop it.
         while text.ends_with('\u{FFFD}') {
             text.pop();

@@ -51,12 +51,29 @@ pub fn scan_tree(root: &Path, rules: &CompiledRules, options: &ScanOptions) -> F
         .git_ignore(true)
         .git_exclude(true)
         .require_git(true)
-        .overrides(rules.walk_globs.clone())
         .add_custom_ignore_filename(".rgignore");
-    if let Some(only) = &options.only {
-        let keep = Arc::new(ancestors_and_files(root, only));
-        builder.filter_entry(move |entry| keep.contains(entry.path()));
-    }
+    // The settings' globs narrow the walk but, unlike `rg -g`, never re-admit a file that an
+    // ignore file or the hidden rule excludes: `include = ["src/**"]` must not start counting
+    // gitignored build output under src/. Excluded directories are pruned, not walked.
+    let globs = rules.walk_globs.clone();
+    let keep = options
+        .only
+        .as_ref()
+        .map(|only| Arc::new(ancestors_and_files(root, only)));
+    let walk_root = root.to_path_buf();
+    builder.filter_entry(move |entry| {
+        if keep
+            .as_ref()
+            .is_some_and(|keep| !keep.contains(entry.path()))
+        {
+            return false;
+        }
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        match entry.path().strip_prefix(&walk_root) {
+            Ok(relative) if !globs.is_empty() => !globs.matched(relative, is_dir).is_ignore(),
+            _ => true,
+        }
+    });
     let shared = Mutex::new(Vec::new());
     let skip: HashSet<&str> = options.skip.iter().map(RepoPath::as_str).collect();
     let mut workers = Workers {

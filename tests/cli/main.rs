@@ -1,0 +1,24 @@
+//! End-to-end tests of the real `longtail` binary on trees built in temporary directories,
+//! compared with the real `rg` and the real `git`. One test binary, one module per area:
+//! - `parity`: every count equals `rg --count-matches` with the mapped flags;
+//! - `ratchet`: check/update scenarios in a git repository;
+//! - `errors`: each kind of bad input gets a diagnostic, exit 2 and no file written;
+//! - `commands`: init, rules, pre-commit mode (FILES), global options, the example tree.
+
+#![allow(
+    unreachable_pub,
+    reason = "a test binary exports nothing; pub marks what the modules share"
+)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    reason = "test code: a panic is a failed test"
+)]
+
+mod commands;
+mod errors;
+mod parity;
+mod ratchet;
+mod support;
