@@ -40,7 +40,7 @@ pub(super) fn run(session: &Session) -> miette::Result<Outcome> {
         writeln!(
             out,
             "wrote {}: edit its migrations and rules",
-            path.display()
+            session.shown(&path)
         )
         .into_diagnostic()?;
     }
