@@ -179,7 +179,8 @@ mod tests {
             "[settings]\nratchet = '{ratchet}'\n[units.a]\npaths = ['a/**']\n[units.b]\npaths = ['b/**']\n\
              [migrations.m]\n{deadline}\n[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\n"
         );
-        let config = crate::config::parse(Path::new("/r/longtail.toml"), "longtail.toml", &text).unwrap();
+        let config =
+            crate::config::parse(Path::new("/r/longtail.toml"), "longtail.toml", &text).unwrap();
         let units = Units::compile(&config).unwrap();
         (config, units)
     }

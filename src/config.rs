@@ -316,7 +316,6 @@ pub fn parse_collecting(
         let problem = diag::from_toml_error(&err, Area::Config);
         FileProblems::new(name, text, vec![problem])
     })?;
-    let problems = problems;
     let root = path
         .parent()
         .map(Path::to_path_buf)
@@ -591,7 +590,7 @@ mod tests {
     use super::*;
 
     fn parse_str(text: &str) -> Result<Config, FileProblems> {
-        parse(Path::new("/repo/longtail.toml"), text)
+        parse(Path::new("/repo/longtail.toml"), "longtail.toml", text)
     }
 
     #[test]

@@ -111,7 +111,12 @@ impl fmt::Display for FileProblems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.single() {
             Some(one) => write!(f, "{one}"),
-            None => write!(f, "{} problems in {}", self.problems.len(), self.source.name()),
+            None => write!(
+                f,
+                "{} problems in {}",
+                self.problems.len(),
+                self.source.name()
+            ),
         }
     }
 }

@@ -81,7 +81,9 @@ where
         }
     };
     // COLUMNS, when set, wins over the terminal's width (and gives tests a fixed one).
-    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok());
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok());
     let _ = miette::set_hook(Box::new(move |_| {
         let mut options = miette::MietteHandlerOpts::new()
             .color(stderr_color)

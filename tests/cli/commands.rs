@@ -12,7 +12,12 @@ fn init_writes_a_starter_config_and_the_first_lock_and_never_overwrites() {
     tree.write("app/models.py", "m = Model.parse_obj(data)\nd = m.dict()\n");
     let run = tree.longtail(&["init"]).expect(0);
     assert!(run.stdout.contains("wrote longtail.toml"), "{}", run.stdout);
-    assert!(run.stdout.contains("wrote longtail.lock: 2 sites in 3 rules"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("wrote longtail.lock: 2 sites in 3 rules"),
+        "{}",
+        run.stdout
+    );
     let counts = lock_counts(&tree.read("longtail.lock"));
     assert_eq!(counts["pydantic-v2/parse-obj"]["app/models.py"], 1);
     assert_eq!(counts["pydantic-v2/dict"]["app/models.py"], 1);
@@ -29,21 +34,41 @@ fn init_refuses_to_replace_an_existing_lock() {
     let tree = Tree::git();
     tree.write("longtail.lock", "version = 1\n");
     let run = tree.longtail(&["init"]).expect(2);
-    assert!(run.stderr.contains("longtail.lock` already exists"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("longtail.lock` already exists"),
+        "{}",
+        run.stderr
+    );
     assert!(!tree.exists("longtail.toml"));
 }
 
 #[test]
 fn rules_lists_remaining_and_locked_counts() {
     let tree = Tree::git();
-    tree.write("longtail.toml", CONFIG).write("a/x.py", "old(1) old(2)\n").write("b/y.py", "old(3)\n");
+    tree.write("longtail.toml", CONFIG)
+        .write("a/x.py", "old(1) old(2)\n")
+        .write("b/y.py", "old(3)\n");
     let run = tree.longtail(&["rules"]).expect(0);
-    assert!(run.stdout.contains("m/r   warning        3       -      2  use new()"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("m/r   warning        3       -      2  use new()"),
+        "{}",
+        run.stdout
+    );
     tree.longtail(&["update"]).expect(0);
     tree.write("b/y.py", "new(3)\n");
     let run = tree.longtail(&["rules"]).expect(0);
-    assert!(run.stdout.contains("m/r   warning        2       3      1  use new()"), "{}", run.stdout);
-    assert!(run.stdout.contains("2 sites left in 1 rule"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("m/r   warning        2       3      1  use new()"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("2 sites left in 1 rule"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -57,19 +82,28 @@ fn files_mode_checks_only_the_named_files() {
     tree.longtail(&["update"]).expect(0);
     // y.py drops a site, x.py gains one: a unit-level move. With the file ratchet, only the
     // files named are compared; the others keep their locked counts.
-    tree.write("a/x.py", "old(1)\nold(4)\n").write("a/y.py", "old(2)\n");
+    tree.write("a/x.py", "old(1)\nold(4)\n")
+        .write("a/y.py", "old(2)\n");
     tree.longtail(&["check", "a/y.py"]).expect(0);
     let run = tree.longtail(&["check", "a/x.py"]).expect(1);
-    assert!(run.stdout.contains("a/x.py has 2 sites, the lock allows 1"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("a/x.py has 2 sites, the lock allows 1"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains("1 file checked"), "{}", run.stdout);
     // Paths are relative to the working directory, as pre-commit passes them.
     tree.longtail_in("a", &["check", "x.py"]).expect(1);
-    tree.longtail_in("a", &["check", "y.py", "../a/y.py"]).expect(0);
+    tree.longtail_in("a", &["check", "y.py", "../a/y.py"])
+        .expect(0);
     // An ignored file is not counted, exactly as in a full scan; a deleted file counts zero.
     tree.write("ignored.py", "old(9)\n");
     tree.longtail(&["check", "ignored.py", "gone.py"]).expect(0);
     // With the unit ratchet, the named files' counts replace theirs in the unit's sum.
-    tree.write("longtail.toml", format!("[settings]\nratchet = 'unit'\n{CONFIG}"));
+    tree.write(
+        "longtail.toml",
+        format!("[settings]\nratchet = 'unit'\n{CONFIG}"),
+    );
     tree.longtail(&["check", "a/x.py", "a/y.py"]).expect(0);
     tree.longtail(&["check", "a/x.py"]).expect(1);
 }
@@ -77,14 +111,27 @@ fn files_mode_checks_only_the_named_files() {
 #[test]
 fn config_is_found_upward_and_paths_stay_relative_to_it() {
     let tree = Tree::git();
-    tree.write("longtail.toml", CONFIG).write("a/deep/x.py", "old(1)\n");
+    tree.write("longtail.toml", CONFIG)
+        .write("a/deep/x.py", "old(1)\n");
     tree.longtail_in("a/deep", &["update"]).expect(0);
-    assert_eq!(lock_counts(&tree.read("longtail.lock"))["m/r"]["a/deep/x.py"], 1);
+    assert_eq!(
+        lock_counts(&tree.read("longtail.lock"))["m/r"]["a/deep/x.py"],
+        1
+    );
     let outside = Tree::new();
     let config = tree.path().join("longtail.toml");
-    let run = outside.longtail(&["--config", config.to_str().unwrap(), "check"]).expect(0);
+    let run = outside
+        .longtail(&["--config", config.to_str().unwrap(), "check"])
+        .expect(0);
     assert!(run.stdout.contains("1 site left"), "{}", run.stdout);
-    let run = outside.longtail(&["-C", tree.path().join("a").to_str().unwrap(), "check", "deep/x.py"]).expect(0);
+    let run = outside
+        .longtail(&[
+            "-C",
+            tree.path().join("a").to_str().unwrap(),
+            "check",
+            "deep/x.py",
+        ])
+        .expect(0);
     assert!(run.stdout.contains("1 file checked"), "{}", run.stdout);
 }
 
@@ -92,8 +139,11 @@ fn config_is_found_upward_and_paths_stay_relative_to_it() {
 fn own_config_and_lock_are_never_counted() {
     let tree = Tree::git();
     // The config names the pattern it looks for; the lock sits in a subdirectory.
-    tree.write("longtail.toml", format!("[settings]\nlock = 'ci/longtail.lock'\n{CONFIG}\n# old( old(\n"))
-        .write("a/x.py", "old(1)\n");
+    tree.write(
+        "longtail.toml",
+        format!("[settings]\nlock = 'ci/longtail.lock'\n{CONFIG}\n# old( old(\n"),
+    )
+    .write("a/x.py", "old(1)\n");
     tree.longtail(&["update"]).expect(0);
     let counts = lock_counts(&tree.read("ci/longtail.lock"));
     assert_eq!(counts["m/r"].keys().collect::<Vec<_>>(), ["a/x.py"]);
@@ -124,7 +174,8 @@ fn output_and_lock_are_deterministic() {
 #[test]
 fn quiet_prints_nothing_on_success_and_failures_on_failure() {
     let tree = Tree::git();
-    tree.write("longtail.toml", CONFIG).write("a/x.py", "old(1)\n");
+    tree.write("longtail.toml", CONFIG)
+        .write("a/x.py", "old(1)\n");
     tree.longtail(&["update"]).expect(0);
     assert_eq!(tree.longtail(&["-q", "check"]).expect(0).stdout, "");
     tree.write("a/x.py", "old(1) old(2)\n");
@@ -135,7 +186,8 @@ fn quiet_prints_nothing_on_success_and_failures_on_failure() {
 #[test]
 fn color_always_styles_and_never_does_not() {
     let tree = Tree::git();
-    tree.write("longtail.toml", CONFIG).write("a/x.py", "old(1)\n");
+    tree.write("longtail.toml", CONFIG)
+        .write("a/x.py", "old(1)\n");
     let run = tree.longtail(&["--color", "always", "check"]).expect(0);
     assert!(run.stdout.contains("\u{1b}["), "{:?}", run.stdout);
     let run = tree.longtail(&["--color", "never", "check"]).expect(0);
@@ -151,6 +203,11 @@ fn the_example_tree_matches_its_committed_lock() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     assert!(stdout.contains("49 sites left in 13 rules"), "{stdout}");
 }

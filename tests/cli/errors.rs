@@ -15,8 +15,16 @@ fn fails(files: &[(&str, &str)], args: &[&str]) -> (Tree, Run) {
     tree.write("a.py", "x = 1\n");
     let before = tree.snapshot();
     let run = tree.longtail(args).expect(2);
-    assert!(run.stdout.is_empty() || !run.stdout.contains("wrote"), "{}", run.stdout);
-    assert_eq!(tree.snapshot(), before, "`longtail {args:?}` must write nothing");
+    assert!(
+        run.stdout.is_empty() || !run.stdout.contains("wrote"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        tree.snapshot(),
+        before,
+        "`longtail {args:?}` must write nothing"
+    );
     (tree, run)
 }
 
@@ -24,14 +32,18 @@ fn config_error(config: &str) -> String {
     let (tree, run) = fails(&[("longtail.toml", config)], &["check"]);
     for args in [&["update"][..], &["update", "--allow-increase"], &["rules"]] {
         let again = tree.longtail(args).expect(2);
-        assert_eq!(again.stderr, run.stderr, "every command reports the same problems");
+        assert_eq!(
+            again.stderr, run.stderr,
+            "every command reports the same problems"
+        );
     }
     redact(&tree, &run.stderr)
 }
 
 #[test]
 fn invalid_regex_points_into_the_pattern() {
-    let stderr = config_error("[migrations.m.rules.r]\npattern = '\\.parse_obj(data'\nmessage = 'm'\n");
+    let stderr =
+        config_error("[migrations.m.rules.r]\npattern = '\\.parse_obj(data'\nmessage = 'm'\n");
     insta::assert_snapshot!("invalid_regex", stderr);
 }
 
@@ -39,14 +51,18 @@ fn invalid_regex_points_into_the_pattern() {
 fn a_regex_engine_error_points_at_the_whole_pattern() {
     // Valid syntax the line-oriented matcher refuses: a literal newline without multiline = true.
     let stderr = config_error("[migrations.m.rules.r]\npattern = \"a\\nb\"\nmessage = 'm'\n");
-    assert!(stderr.contains("longtail::config::invalid-regex"), "{stderr}");
+    assert!(
+        stderr.contains("longtail::config::invalid-regex"),
+        "{stderr}"
+    );
     assert!(stderr.contains("pattern = \"a\\nb\""), "{stderr}");
     assert!(stderr.contains("not allowed"), "{stderr}");
 }
 
 #[test]
 fn unknown_key_is_an_error_not_a_silently_disabled_rule() {
-    let stderr = config_error("[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\nignorecase = true\n");
+    let stderr =
+        config_error("[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\nignorecase = true\n");
     insta::assert_snapshot!("unknown_key", stderr);
 }
 
@@ -59,22 +75,43 @@ fn unknown_keys_are_rejected_in_every_table() {
         format!("[migrations.m]\ndeadlin = 2027-01-01\n{RULE}"),
     ] {
         let stderr = config_error(&config);
-        assert!(stderr.contains("longtail::config::unknown-key"), "{config}\n{stderr}");
+        assert!(
+            stderr.contains("longtail::config::unknown-key"),
+            "{config}\n{stderr}"
+        );
     }
 }
 
 #[test]
 fn wrong_types_point_at_the_value() {
     for (config, expected) in [
-        ("[migrations.m.rules.r]\npattern = 3\nmessage = 'm'\n", "invalid type: integer `3`, expected a string"),
-        ("[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\nword = 'yes'\n", "expected a boolean"),
-        ("[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\nseverity = 'fatal'\n", "unknown variant `fatal`"),
+        (
+            "[migrations.m.rules.r]\npattern = 3\nmessage = 'm'\n",
+            "invalid type: integer `3`, expected a string",
+        ),
+        (
+            "[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\nword = 'yes'\n",
+            "expected a boolean",
+        ),
+        (
+            "[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\nseverity = 'fatal'\n",
+            "unknown variant `fatal`",
+        ),
         ("[settings]\nratchet = 'team'\n", "unknown variant `team`"),
-        ("[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\npaths = 'src/**'\n", "expected a sequence"),
-        ("[migrations.m]\ndeadline = '2027-03-31'\n", "expected a TOML datetime"),
+        (
+            "[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\npaths = 'src/**'\n",
+            "expected a sequence",
+        ),
+        (
+            "[migrations.m]\ndeadline = '2027-03-31'\n",
+            "expected a TOML datetime",
+        ),
     ] {
         let stderr = config_error(config);
-        assert!(stderr.contains("longtail::config::wrong-type"), "{config}\n{stderr}");
+        assert!(
+            stderr.contains("longtail::config::wrong-type"),
+            "{config}\n{stderr}"
+        );
         assert!(stderr.contains(expected), "{config}\n{stderr}");
     }
 }
@@ -118,28 +155,51 @@ fn a_lock_path_outside_the_repository_is_refused() {
 fn merge_conflict_markers_in_the_lock() {
     let lock = "# written by `longtail update`; commit it. Counts may only go down.\nversion = 1\n\n[\"m/r\"]\n\
                 <<<<<<< HEAD\n\"a.py\" = 1\n=======\n\"a.py\" = 2\n>>>>>>> feature\n";
-    let (tree, run) = fails(&[("longtail.toml", RULE), ("longtail.lock", lock)], &["update"]);
+    let (tree, run) = fails(
+        &[("longtail.toml", RULE), ("longtail.lock", lock)],
+        &["update"],
+    );
     insta::assert_snapshot!("conflict_markers", redact(&tree, &run.stderr));
 }
 
 #[test]
 fn a_lock_from_a_newer_longtail() {
-    let (_, run) = fails(&[("longtail.toml", RULE), ("longtail.lock", "version = 2\n")], &["check"]);
-    assert!(run.stderr.contains("the lock has version 2, but this longtail reads version 1"), "{}", run.stderr);
+    let (_, run) = fails(
+        &[("longtail.toml", RULE), ("longtail.lock", "version = 2\n")],
+        &["check"],
+    );
+    assert!(
+        run.stderr
+            .contains("the lock has version 2, but this longtail reads version 1"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("upgrade longtail"), "{}", run.stderr);
 }
 
 #[test]
 fn a_lock_edited_into_wrong_types() {
     for (lock, expected) in [
-        ("version = 1\n[\"m/r\"]\n\"a.py\" = \"3\"\n", "expected a count"),
-        ("version = 1\n[\"m/r\"]\n\"a.py\" = -1\n", "expected a count"),
+        (
+            "version = 1\n[\"m/r\"]\n\"a.py\" = \"3\"\n",
+            "expected a count",
+        ),
+        (
+            "version = 1\n[\"m/r\"]\n\"a.py\" = -1\n",
+            "expected a count",
+        ),
         ("version = 1\n\"m/r\" = 3\n", "expected a rule table"),
         ("version = \"1\"\n", "expected an integer"),
-        ("version = 1\n[\"m/r\"]\n\"/etc/passwd\" = 1\n", "is not a path relative to the repository root"),
+        (
+            "version = 1\n[\"m/r\"]\n\"/etc/passwd\" = 1\n",
+            "is not a path relative to the repository root",
+        ),
         ("version = 1\n[\"m/r\"\n", "longtail::lock::syntax"),
     ] {
-        let (_, run) = fails(&[("longtail.toml", RULE), ("longtail.lock", lock)], &["update"]);
+        let (_, run) = fails(
+            &[("longtail.toml", RULE), ("longtail.lock", lock)],
+            &["update"],
+        );
         assert!(run.stderr.contains(expected), "{lock}\n{}", run.stderr);
     }
 }
@@ -150,8 +210,16 @@ fn a_missing_config_says_where_it_looked() {
     tree.write("sub/dir/a.py", "x\n");
     let run = tree.longtail_in("sub/dir", &["check"]).expect(2);
     // Lines are wrapped at 80 columns; compare the words.
-    let stderr = redact(&tree, &run.stderr).split_whitespace().filter(|w| *w != "|").collect::<Vec<_>>().join(" ");
-    assert!(stderr.contains("could not find `longtail.toml` in `[TREE]/sub/dir` or any parent directory"), "{stderr}");
+    let stderr = redact(&tree, &run.stderr)
+        .split_whitespace()
+        .filter(|w| *w != "|")
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        stderr
+            .contains("could not find `longtail.toml` in `[TREE]/sub/dir` or any parent directory"),
+        "{stderr}"
+    );
     assert!(stderr.contains("longtail init"), "{stderr}");
     let run = tree.longtail(&["--config", "nope.toml", "check"]).expect(2);
     assert!(run.stderr.contains("could not read"), "{}", run.stderr);
@@ -163,18 +231,46 @@ fn usage_errors_exit_2_and_help_exits_0() {
     tree.longtail(&["check", "--no-such-flag"]).expect(2);
     tree.longtail(&["frobnicate"]).expect(2);
     tree.longtail(&[]).expect(2);
-    assert!(tree.longtail(&["--help"]).expect(0).stdout.contains("Usage: longtail"));
-    assert!(tree.longtail(&["--version"]).expect(0).stdout.starts_with("longtail "));
-    let run = tree.longtail_with(".", &["check"], &[("LONGTAIL_TODAY", "tomorrow")]).expect(2);
-    assert!(run.stderr.contains("LONGTAIL_TODAY=\"tomorrow\" is not a date"), "{}", run.stderr);
+    assert!(
+        tree.longtail(&["--help"])
+            .expect(0)
+            .stdout
+            .contains("Usage: longtail")
+    );
+    assert!(
+        tree.longtail(&["--version"])
+            .expect(0)
+            .stdout
+            .starts_with("longtail ")
+    );
+    let run = tree
+        .longtail_with(".", &["check"], &[("LONGTAIL_TODAY", "tomorrow")])
+        .expect(2);
+    assert!(
+        run.stderr
+            .contains("LONGTAIL_TODAY=\"tomorrow\" is not a date"),
+        "{}",
+        run.stderr
+    );
     let run = tree.longtail(&["-C", "missing", "check"]).expect(2);
-    assert!(run.stderr.contains("`missing` is not a directory"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("`missing` is not a directory"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn files_outside_the_repository_are_refused() {
-    let (_, run) = fails(&[("repo/longtail.toml", RULE)], &["--config", "repo/longtail.toml", "check", "a.py"]);
-    assert!(run.stderr.contains("`a.py` is outside the repository"), "{}", run.stderr);
+    let (_, run) = fails(
+        &[("repo/longtail.toml", RULE)],
+        &["--config", "repo/longtail.toml", "check", "a.py"],
+    );
+    assert!(
+        run.stderr.contains("`a.py` is outside the repository"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[cfg(unix)]
@@ -182,17 +278,25 @@ fn files_outside_the_repository_are_refused() {
 fn an_unreadable_file_is_a_warning_and_an_incomplete_scan() {
     use std::os::unix::fs::PermissionsExt;
     let tree = Tree::git();
-    tree.write("longtail.toml", RULE).write("ok.py", "x\n").write("secret.py", "x\n");
+    tree.write("longtail.toml", RULE)
+        .write("ok.py", "x\n")
+        .write("secret.py", "x\n");
     tree.longtail(&["update"]).expect(0);
     let lock = tree.read("longtail.lock");
-    std::fs::set_permissions(tree.path().join("secret.py"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(
+        tree.path().join("secret.py"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
     // Root reads every file, so drop to `nobody` (the tree must be reachable for them).
-    let as_nobody = unsafe_free_nobody();
-    for dir in [tree.path().to_path_buf()] {
-        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o777)).unwrap();
-    }
+    let as_nobody = nobody_prefix();
+    std::fs::set_permissions(tree.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
     for file in ["longtail.toml", "longtail.lock", "ok.py"] {
-        std::fs::set_permissions(tree.path().join(file), std::fs::Permissions::from_mode(0o666)).unwrap();
+        std::fs::set_permissions(
+            tree.path().join(file),
+            std::fs::Permissions::from_mode(0o666),
+        )
+        .unwrap();
     }
     let run_as = |args: &[&str]| {
         let mut command = crate::support::longtail_command();
@@ -204,25 +308,48 @@ fn an_unreadable_file_is_a_warning_and_an_incomplete_scan() {
                 .env("NO_COLOR", "1")
                 .env("LONGTAIL_TODAY", "2026-11-25");
         }
-        let output = command.current_dir(tree.path()).args(args).output().unwrap();
-        (output.status.code().unwrap(), String::from_utf8_lossy(&output.stderr).into_owned())
+        let output = command
+            .current_dir(tree.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.code().unwrap(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
     };
     let (code, stderr) = run_as(&["check"]);
-    assert!(stderr.contains("secret.py: could not read: Permission denied"), "{stderr}");
-    assert!(stderr.contains("the scan is incomplete: 1 file could not be read"), "{stderr}");
+    assert!(
+        stderr.contains("secret.py: could not read: Permission denied"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the scan is incomplete: 1 file could not be read"),
+        "{stderr}"
+    );
     assert_eq!(code, 2);
     let (code, stderr) = run_as(&["update", "--allow-increase"]);
     assert_eq!(code, 2, "{stderr}");
-    assert_eq!(tree.read("longtail.lock"), lock, "no lock is written from an incomplete scan");
+    assert_eq!(
+        tree.read("longtail.lock"),
+        lock,
+        "no lock is written from an incomplete scan"
+    );
 }
 
 /// A command prefix that runs a program as `nobody` when we are root, `None` otherwise.
-fn unsafe_free_nobody() -> Option<Vec<&'static str>> {
+fn nobody_prefix() -> Option<Vec<&'static str>> {
     let uid = std::process::Command::new("id").arg("-u").output().ok()?;
     if String::from_utf8_lossy(&uid.stdout).trim() != "0" {
         return None;
     }
-    Some(vec!["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+    Some(vec![
+        "setpriv",
+        "--reuid=65534",
+        "--regid=65534",
+        "--clear-groups",
+        "--",
+    ])
 }
 
 #[cfg(unix)]
@@ -234,6 +361,14 @@ fn a_non_utf8_path_is_a_warning_and_is_not_counted() {
     tree.write("longtail.toml", RULE).write("ok.py", "x\n");
     std::fs::write(tree.path().join(OsStr::from_bytes(b"bad\xff.py")), "x x\n").unwrap();
     let run = tree.longtail(&["update"]).expect(0);
-    assert!(run.stderr.contains("bad\u{FFFD}.py: skipped: the path is not valid UTF-8"), "{}", run.stderr);
-    assert_eq!(crate::support::lock_counts(&tree.read("longtail.lock"))["m/r"].len(), 1);
+    assert!(
+        run.stderr
+            .contains("bad\u{FFFD}.py: skipped: the path is not valid UTF-8"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        crate::support::lock_counts(&tree.read("longtail.lock"))["m/r"].len(),
+        1
+    );
 }

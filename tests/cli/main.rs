@@ -3,7 +3,8 @@
 //! - `parity`: every count equals `rg --count-matches` with the mapped flags;
 //! - `ratchet`: check/update scenarios in a git repository;
 //! - `errors`: each kind of bad input gets a diagnostic, exit 2 and no file written;
-//! - `commands`: init, rules, pre-commit mode (FILES), global options, the example tree.
+//! - `commands`: init, rules, pre-commit mode (FILES), global options, the example tree;
+//! - `readme`: the output the README shows is the real output.
 
 #![allow(
     unreachable_pub,
@@ -21,4 +22,5 @@ mod commands;
 mod errors;
 mod parity;
 mod ratchet;
+mod readme;
 mod support;

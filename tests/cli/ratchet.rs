@@ -25,9 +25,15 @@ paths = ["**/*.py"]
 fn repo(config: &str) -> Tree {
     let tree = Tree::git();
     tree.write("longtail.toml", config)
-        .write("services/auth/models.py", "a = A.parse_obj(x)\nb = B.parse_obj(y)\n")
+        .write(
+            "services/auth/models.py",
+            "a = A.parse_obj(x)\nb = B.parse_obj(y)\n",
+        )
         .write("services/billing/api.py", "c = C.parse_obj(z)\n")
-        .write("README.md", "call .parse_obj( in docs is not counted: not a .py file\n");
+        .write(
+            "README.md",
+            "call .parse_obj( in docs is not counted: not a .py file\n",
+        );
     tree.longtail(&["update"]).expect(0);
     tree.commit("start");
     tree
@@ -37,14 +43,32 @@ fn repo(config: &str) -> Tree {
 fn adding_a_site_fails_and_names_it() {
     let tree = repo(CONFIG);
     let lock = tree.read("longtail.lock");
-    tree.write("services/auth/models.py", "a = A.parse_obj(x)\nb = B.parse_obj(y)\n\nnew = N.parse_obj(q)\n");
+    tree.write(
+        "services/auth/models.py",
+        "a = A.parse_obj(x)\nb = B.parse_obj(y)\n\nnew = N.parse_obj(q)\n",
+    );
     let run = tree.longtail(&["check"]).expect(1);
     assert!(run.stdout.contains("error[pydantic-v2/parse-obj]: services/auth/models.py has 3 sites, the lock allows 2 (+1)"), "{}", run.stdout);
-    assert!(run.stdout.contains("services/auth/models.py:4:8  new = N.parse_obj(q)"), "{}", run.stdout);
-    assert!(run.stdout.contains("parse_obj() is gone in v2: use model_validate()"));
-    assert!(run.stdout.contains("docs: https://docs.pydantic.dev/latest/migration/"));
+    assert!(
+        run.stdout
+            .contains("services/auth/models.py:4:8  new = N.parse_obj(q)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("parse_obj() is gone in v2: use model_validate()")
+    );
+    assert!(
+        run.stdout
+            .contains("docs: https://docs.pydantic.dev/latest/migration/")
+    );
     assert!(run.stdout.contains("longtail update --allow-increase"));
-    assert_eq!(tree.read("longtail.lock"), lock, "check never writes the lock");
+    assert_eq!(
+        tree.read("longtail.lock"),
+        lock,
+        "check never writes the lock"
+    );
 }
 
 #[test]
@@ -52,27 +76,48 @@ fn a_new_file_counts_from_zero() {
     let tree = repo(CONFIG);
     tree.write("services/billing/new.py", "d = D.parse_obj(w)\n");
     let run = tree.longtail(&["check"]).expect(1);
-    assert!(run.stdout.contains("services/billing/new.py has 1 site, the lock allows 0 (+1)"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("services/billing/new.py has 1 site, the lock allows 0 (+1)"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn removing_a_site_passes_and_update_lowers_the_lock() {
     let tree = repo(CONFIG);
-    tree.write("services/auth/models.py", "a = A.model_validate(x)\nb = B.parse_obj(y)\n");
+    tree.write(
+        "services/auth/models.py",
+        "a = A.model_validate(x)\nb = B.parse_obj(y)\n",
+    );
     tree.remove("services/billing/api.py");
     let run = tree.longtail(&["check"]).expect(0);
-    assert!(run.stdout.contains("2 counts went down (2 sites fewer): run `longtail update`"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("2 counts went down (2 sites fewer): run `longtail update`"),
+        "{}",
+        run.stdout
+    );
     tree.longtail(&["check", "--strict"]).expect(1);
     let run = tree.longtail(&["update"]).expect(0);
     assert!(run.stdout.contains("2 counts lowered"), "{}", run.stdout);
     let counts = lock_counts(&tree.read("longtail.lock"));
     assert_eq!(counts["pydantic-v2/parse-obj"].len(), 1);
-    assert_eq!(counts["pydantic-v2/parse-obj"]["services/auth/models.py"], 1);
+    assert_eq!(
+        counts["pydantic-v2/parse-obj"]["services/auth/models.py"],
+        1
+    );
     tree.longtail(&["check", "--strict"]).expect(0);
     // Every site gone: the rule stays in the lock, locked at zero.
     tree.write("services/auth/models.py", "b = B.model_validate(y)\n");
     tree.longtail(&["update"]).expect(0);
-    assert!(tree.read("longtail.lock").ends_with("\n[\"pydantic-v2/parse-obj\"]\n"), "{}", tree.read("longtail.lock"));
+    assert!(
+        tree.read("longtail.lock")
+            .ends_with("\n[\"pydantic-v2/parse-obj\"]\n"),
+        "{}",
+        tree.read("longtail.lock")
+    );
     tree.write("services/auth/models.py", "b = B.parse_obj(y)\n");
     tree.longtail(&["check"]).expect(1);
 }
@@ -83,16 +128,38 @@ fn update_never_raises_a_count_unless_allowed() {
     let before = tree.read("longtail.lock");
     // One file goes down, another up: the update is refused as a whole.
     tree.write("services/auth/models.py", "a = A.parse_obj(x)\n");
-    tree.write("services/billing/api.py", "c = C.parse_obj(z)\nc = C.parse_obj(z)\n");
+    tree.write(
+        "services/billing/api.py",
+        "c = C.parse_obj(z)\nc = C.parse_obj(z)\n",
+    );
     let run = tree.longtail(&["update"]).expect(1);
-    assert!(run.stdout.contains("update refused: 1 count would rise"), "{}", run.stdout);
-    assert!(run.stdout.contains("services/billing/api.py has 2 sites, the lock allows 1"), "{}", run.stdout);
-    assert_eq!(tree.read("longtail.lock"), before, "a refused update leaves the lock byte for byte");
+    assert!(
+        run.stdout.contains("update refused: 1 count would rise"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("services/billing/api.py has 2 sites, the lock allows 1"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(
+        tree.read("longtail.lock"),
+        before,
+        "a refused update leaves the lock byte for byte"
+    );
     let run = tree.longtail(&["update", "--allow-increase"]).expect(0);
     assert!(run.stdout.contains("1 count raised"), "{}", run.stdout);
     let counts = lock_counts(&tree.read("longtail.lock"));
-    assert_eq!(counts["pydantic-v2/parse-obj"]["services/billing/api.py"], 2);
-    assert_eq!(counts["pydantic-v2/parse-obj"]["services/auth/models.py"], 1);
+    assert_eq!(
+        counts["pydantic-v2/parse-obj"]["services/billing/api.py"],
+        2
+    );
+    assert_eq!(
+        counts["pydantic-v2/parse-obj"]["services/auth/models.py"],
+        1
+    );
     let run = tree.longtail(&["update"]).expect(0);
     assert!(run.stdout.contains("is up to date"));
 }
@@ -107,7 +174,10 @@ fn a_lock_with_merge_conflict_markers_is_an_error_and_is_kept() {
     tree.commit("left lowers auth");
     tree.run_git(&["checkout", "-q", "main"]);
     tree.write("services/billing/api.py", "c = 1\n");
-    tree.write("services/auth/models.py", "a = A.parse_obj(x)\nb = B.model_validate(y)\nb = B.parse_obj(y)\n");
+    tree.write(
+        "services/auth/models.py",
+        "a = A.parse_obj(x)\nb = B.model_validate(y)\nb = B.parse_obj(y)\n",
+    );
     tree.longtail(&["update", "--allow-increase"]).expect(0);
     tree.commit("main changes both");
     let merge = std::process::Command::new("git")
@@ -118,12 +188,33 @@ fn a_lock_with_merge_conflict_markers_is_an_error_and_is_kept() {
     assert!(!merge.status.success(), "the merge should conflict");
     let conflicted = tree.read("longtail.lock");
     assert!(conflicted.contains("<<<<<<<"), "{conflicted}");
-    for command in [&["check"][..], &["update"], &["update", "--allow-increase"], &["rules"]] {
+    for command in [
+        &["check"][..],
+        &["update"],
+        &["update", "--allow-increase"],
+        &["rules"],
+    ] {
         let run = tree.longtail(command).expect(2);
-        assert!(run.stderr.contains("merge-conflict markers"), "{}", run.stderr);
-        assert!(run.stderr.contains("longtail::lock::conflict"), "{}", run.stderr);
-        assert!(run.stderr.contains("keeping the lower count"), "{}", run.stderr);
-        assert_eq!(tree.read("longtail.lock"), conflicted, "{command:?} must not touch the lock");
+        assert!(
+            run.stderr.contains("merge-conflict markers"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("longtail::lock::conflict"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            run.stderr.contains("keeping the lower count"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(
+            tree.read("longtail.lock"),
+            conflicted,
+            "{command:?} must not touch the lock"
+        );
     }
 }
 
@@ -134,21 +225,41 @@ fn unit_ratchet_allows_moves_within_a_unit_only() {
     tree.write("services/auth/views.py", "b = B.parse_obj(y)\n");
     tree.longtail(&["check"]).expect(0);
     tree.write("services/auth/views.py", "");
-    tree.write("services/billing/api.py", "c = C.parse_obj(z)\nb = B.parse_obj(y)\n");
+    tree.write(
+        "services/billing/api.py",
+        "c = C.parse_obj(z)\nb = B.parse_obj(y)\n",
+    );
     let run = tree.longtail(&["check"]).expect(1);
-    assert!(run.stdout.contains("unit billing has 2 sites, the lock allows 1"), "{}", run.stdout);
-    assert!(run.stdout.contains("services/billing/api.py:2:6"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("unit billing has 2 sites, the lock allows 1"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("services/billing/api.py:2:6"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
 fn rule_ratchet_compares_totals() {
     let tree = repo(&format!("[settings]\nratchet = \"rule\"\n{CONFIG}"));
     tree.write("services/auth/models.py", "");
-    tree.write("services/billing/api.py", "c = C.parse_obj(z)\nc = C.parse_obj(z)\nc = C.parse_obj(z)\n");
+    tree.write(
+        "services/billing/api.py",
+        "c = C.parse_obj(z)\nc = C.parse_obj(z)\nc = C.parse_obj(z)\n",
+    );
     tree.longtail(&["check"]).expect(0);
     tree.write("other.py", "d = D.parse_obj(z)\n");
     let run = tree.longtail(&["check"]).expect(1);
-    assert!(run.stdout.contains("the repository has 4 sites, the lock allows 3"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("the repository has 4 sites, the lock allows 3"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -158,12 +269,22 @@ fn a_passed_deadline_fails_while_sites_remain() {
         "docs = \"https://docs.pydantic.dev/latest/migration/\"\ndeadline = 2027-03-31",
     );
     let tree = repo(&config);
-    tree.longtail_with(".", &["check"], &[("LONGTAIL_TODAY", "2027-03-31")]).expect(0);
-    let run = tree.longtail_with(".", &["check"], &[("LONGTAIL_TODAY", "2027-04-01")]).expect(1);
-    assert!(run.stdout.contains("error[pydantic-v2]: the deadline 2027-03-31 has passed and 3 sites are left"), "{}", run.stdout);
+    tree.longtail_with(".", &["check"], &[("LONGTAIL_TODAY", "2027-03-31")])
+        .expect(0);
+    let run = tree
+        .longtail_with(".", &["check"], &[("LONGTAIL_TODAY", "2027-04-01")])
+        .expect(1);
+    assert!(
+        run.stdout.contains(
+            "error[pydantic-v2]: the deadline 2027-03-31 has passed and 3 sites are left"
+        ),
+        "{}",
+        run.stdout
+    );
     tree.write("services/auth/models.py", "");
     tree.write("services/billing/api.py", "");
-    tree.longtail_with(".", &["check"], &[("LONGTAIL_TODAY", "2027-04-01")]).expect(0);
+    tree.longtail_with(".", &["check"], &[("LONGTAIL_TODAY", "2027-04-01")])
+        .expect(0);
 }
 
 #[test]
@@ -173,18 +294,38 @@ fn new_rules_are_shown_without_failing_and_removed_rules_are_dropped() {
         "{CONFIG}\n[migrations.pydantic-v2.rules.dict]\npattern = '\\.dict\\('\nmessage = \"use model_dump()\"\n"
     );
     tree.write("longtail.toml", &with_new);
-    tree.write("services/billing/api.py", "c = C.parse_obj(z)\nd = c.dict()\n");
+    tree.write(
+        "services/billing/api.py",
+        "c = C.parse_obj(z)\nd = c.dict()\n",
+    );
     let run = tree.longtail(&["check"]).expect(0);
-    assert!(run.stdout.contains("note[pydantic-v2/dict]: new rule, not in the lock yet: 1 site"), "{}", run.stdout);
-    assert!(run.stdout.contains("services/billing/api.py:2:6  d = c.dict()"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("note[pydantic-v2/dict]: new rule, not in the lock yet: 1 site"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("services/billing/api.py:2:6  d = c.dict()"),
+        "{}",
+        run.stdout
+    );
     tree.longtail(&["check", "--strict"]).expect(1);
     let run = tree.longtail(&["update"]).expect(0);
     assert!(run.stdout.contains("1 rule added"), "{}", run.stdout);
-    assert_eq!(lock_counts(&tree.read("longtail.lock"))["pydantic-v2/dict"]["services/billing/api.py"], 1);
+    assert_eq!(
+        lock_counts(&tree.read("longtail.lock"))["pydantic-v2/dict"]["services/billing/api.py"],
+        1
+    );
     // Dropping the rule from the config: check notes it, update removes it.
     tree.write("longtail.toml", CONFIG);
     let run = tree.longtail(&["check"]).expect(0);
-    assert!(run.stdout.contains("no longer has (pydantic-v2/dict)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("no longer has (pydantic-v2/dict)"),
+        "{}",
+        run.stdout
+    );
     let run = tree.longtail(&["update"]).expect(0);
     assert!(run.stdout.contains("1 rule dropped"), "{}", run.stdout);
     assert!(!lock_counts(&tree.read("longtail.lock")).contains_key("pydantic-v2/dict"));
@@ -193,8 +334,14 @@ fn new_rules_are_shown_without_failing_and_removed_rules_are_dropped() {
 #[test]
 fn check_without_a_lock_passes_and_says_to_create_it() {
     let tree = Tree::git();
-    tree.write("longtail.toml", CONFIG).write("a.py", "A.parse_obj(1)\n");
+    tree.write("longtail.toml", CONFIG)
+        .write("a.py", "A.parse_obj(1)\n");
     let run = tree.longtail(&["check"]).expect(0);
-    assert!(run.stdout.contains("no lock yet at longtail.lock: run `longtail update`"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("no lock yet at longtail.lock: run `longtail update`"),
+        "{}",
+        run.stdout
+    );
     assert!(!tree.exists("longtail.lock"));
 }

@@ -126,7 +126,11 @@ impl Tree {
                 if kind.is_dir() {
                     stack.push(path);
                 } else if kind.is_file() {
-                    let relative = path.strip_prefix(self.path()).unwrap().display().to_string();
+                    let relative = path
+                        .strip_prefix(self.path())
+                        .unwrap()
+                        .display()
+                        .to_string();
                     files.push((relative, std::fs::read(&path).unwrap()));
                 }
             }

@@ -1,0 +1,126 @@
+//! The README's example output is the real output: each block after a
+//! `<!-- readme-output: NAME -->` marker is produced again here, on a copy of the example tree,
+//! and compared. `LONGTAIL_BLESS=1` rewrites the blocks instead.
+
+use std::path::Path;
+
+use crate::support::{Tree, longtail_command};
+
+const BAD_CONFIG: &str = "[migrations.pydantic-v2.rules.parse-obj]\npattern = '\\.parse_obj(data'\nmessage = \"use model_validate()\"\n";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Runs the README's command for block `name` on a fresh copy of the example tree.
+fn produce(name: &str, command: &str) -> String {
+    let tree = Tree::new();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/services-demo"),
+        tree.path(),
+    );
+    match name {
+        "check-after-new-site" => {
+            let path = tree.path().join("services/auth/app/models.py");
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            text.push_str("\n\ndef load(payload):\n    return User.parse_obj(payload)\n");
+            std::fs::write(path, text).unwrap();
+        }
+        "bad-config" => {
+            tree.write("longtail.toml", BAD_CONFIG);
+        }
+        _ => {}
+    }
+    let args: Vec<&str> = command.split_whitespace().skip(2).collect();
+    // Colour on for the diagrams' Unicode lines; escapes stripped, as a reader copies them.
+    let output = longtail_command()
+        .current_dir(tree.path())
+        .arg("--color=always")
+        .args(&args)
+        .env("COLUMNS", "200")
+        .output()
+        .unwrap();
+    let mut text = strip_ansi(&String::from_utf8_lossy(&output.stdout));
+    text.push_str(&strip_ansi(&String::from_utf8_lossy(&output.stderr)));
+    text.lines()
+        .map(str::trim_end)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim_end()
+        .to_owned()
+        + "\n"
+}
+
+#[test]
+fn readme_examples_are_real_output() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let marker = "<!-- readme-output: ";
+    let mut rebuilt = String::new();
+    let mut rest = readme.as_str();
+    let mut checked = 0;
+    let mut stale = Vec::new();
+    while let Some(at) = rest.find(marker) {
+        let (before, from_marker) = rest.split_at(at);
+        rebuilt.push_str(before);
+        let name_end = from_marker.find(" -->").unwrap();
+        let name = &from_marker[marker.len()..name_end];
+        let fence_start = from_marker.find("```console\n").unwrap() + "```console\n".len();
+        let body_and_rest = &from_marker[fence_start..];
+        let fence_end = body_and_rest.find("```\n").unwrap();
+        let body = &body_and_rest[..fence_end];
+        let (command, expected) = body.split_once('\n').unwrap();
+        let actual = produce(name, command);
+        if actual != expected {
+            stale.push(format!(
+                "--- {name}: README\n{expected}--- {name}: actual\n{actual}"
+            ));
+        }
+        rebuilt.push_str(&from_marker[..fence_start]);
+        rebuilt.push_str(command);
+        rebuilt.push('\n');
+        rebuilt.push_str(&actual);
+        rest = &body_and_rest[fence_end..];
+        checked += 1;
+    }
+    rebuilt.push_str(rest);
+    assert!(
+        checked >= 4,
+        "the README should show real output ({checked} blocks found)"
+    );
+    if std::env::var_os("LONGTAIL_BLESS").is_some() {
+        std::fs::write(&path, rebuilt).unwrap();
+        return;
+    }
+    assert!(
+        stale.is_empty(),
+        "README output is stale (LONGTAIL_BLESS=1 rewrites it):\n{}",
+        stale.join("\n")
+    );
+}
