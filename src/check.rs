@@ -68,9 +68,17 @@ impl Verdict {
     }
 }
 
-/// Counts to compare when only some files were scanned (pre-commit mode): the lock's counts for
-/// every file outside `scanned_files`, the scan's counts for those inside.
-pub fn overlay(lock: &Lock, scanned: &Counts, scanned_files: &BTreeSet<RepoPath>) -> Counts {
+/// Counts to compare when only some paths were scanned (pre-commit mode): the lock's counts for
+/// every file outside `scope` (files, or directories taken whole), the scan's for those inside.
+pub fn overlay(lock: &Lock, scanned: &Counts, scope: &BTreeSet<RepoPath>) -> Counts {
+    let in_scope = |path: &RepoPath| {
+        scope.contains(path)
+            || scope.iter().any(|dir| {
+                path.as_str()
+                    .strip_prefix(dir.as_str())
+                    .is_some_and(|rest| rest.starts_with('/'))
+            })
+    };
     scanned
         .iter()
         .map(|(rule, found)| {
@@ -80,7 +88,7 @@ pub fn overlay(lock: &Lock, scanned: &Counts, scanned_files: &BTreeSet<RepoPath>
                 .map(|locked| {
                     locked
                         .iter()
-                        .filter(|(path, _)| !scanned_files.contains(*path))
+                        .filter(|(path, _)| !in_scope(path))
                         .map(|(path, count)| (path.clone(), *count))
                         .collect()
                 })

@@ -74,8 +74,8 @@ pub struct CheckArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Scan and compare only these files (e.g. the staged files, from pre-commit); every other
-    /// file keeps its locked count
+    /// Scan and compare only these files or directories (e.g. the staged files, from
+    /// pre-commit); every other file keeps its locked count
     #[arg(value_name = "FILES")]
     pub files: Vec<PathBuf>,
 }

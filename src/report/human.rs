@@ -89,15 +89,15 @@ fn write_increase(
     let place = match &change.scope {
         Scope::File(path) => format!("{BOLD}{}{BOLD:#}", sanitize(path.as_str())),
         Scope::Unit(unit) => format!("unit {BOLD}{}{BOLD:#}", sanitize(unit)),
-        Scope::Repo => "the repository".to_owned(),
+        Scope::Repo => "all files".to_owned(),
     };
     writeln!(
         out,
-        "{ERROR}error[{}]{ERROR:#}: {place} has {} {}, the lock allows {} (+{})",
+        "{ERROR}error[{}]{ERROR:#}: {place}: {} \u{2192} {} {} (+{} above the lock)",
         change.rule,
+        change.locked,
         change.now,
         plural(change.now, "site", "sites"),
-        change.locked,
         change.now - change.locked,
     )?;
     // Without a base commit the new sites cannot be told from the old ones, so list the sites
@@ -222,18 +222,13 @@ fn write_summary(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -
             "{ERROR}error{ERROR:#}: the lock is stale (--strict): run `longtail update` and commit the lock"
         )?;
     }
-    let scanned = match input.only {
-        Some(only) => format!(
-            "{} {} checked",
-            only.len(),
-            plural(only.len() as u64, "file", "files")
-        ),
-        None => format!(
-            "{} {} scanned",
-            input.findings.searched.len(),
-            plural(input.findings.searched.len() as u64, "file", "files")
-        ),
+    let searched = input.findings.searched.len() as u64;
+    let verb = if input.only.is_some() {
+        "checked"
+    } else {
+        "scanned"
     };
+    let scanned = format!("{searched} {} {verb}", plural(searched, "file", "files"));
     if how.verbose {
         writeln!(
             out,

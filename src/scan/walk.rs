@@ -20,8 +20,9 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Search hidden files too (`rg --hidden`).
     pub hidden: bool,
-    /// When set, only these files are searched (pre-commit mode); they still pass through the
-    /// same ignore rules as in a full walk, so the counts agree with a full scan.
+    /// When set, only these files (and everything under these directories) are searched
+    /// (pre-commit mode); they still pass through the same ignore rules as in a full walk, so
+    /// the counts agree with a full scan.
     pub only: Option<Vec<RepoPath>>,
     /// Files never counted: longtail's own config and lock, which name the very patterns.
     pub skip: Vec<RepoPath>,
@@ -59,13 +60,10 @@ pub fn scan_tree(root: &Path, rules: &CompiledRules, options: &ScanOptions) -> F
     let keep = options
         .only
         .as_ref()
-        .map(|only| Arc::new(ancestors_and_files(root, only)));
+        .map(|only| Arc::new(Selection::new(root, only)));
     let walk_root = root.to_path_buf();
     builder.filter_entry(move |entry| {
-        if keep
-            .as_ref()
-            .is_some_and(|keep| !keep.contains(entry.path()))
-        {
+        if keep.as_ref().is_some_and(|keep| !keep.admits(entry.path())) {
             return false;
         }
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
@@ -87,17 +85,38 @@ pub fn scan_tree(root: &Path, rules: &CompiledRules, options: &ScanOptions) -> F
     merge(rules, partials)
 }
 
-/// Every requested file and each directory above it, as the walk will spell them.
-fn ancestors_and_files(root: &Path, only: &[RepoPath]) -> HashSet<PathBuf> {
-    let mut keep = HashSet::new();
-    for path in only {
-        let mut full = root.to_path_buf();
-        for part in path.as_str().split('/') {
-            full.push(part);
-            keep.insert(full.clone());
+/// The paths named on the command line: the walk descends only towards them, and takes a named
+/// directory whole (as `rg` does with a directory argument).
+struct Selection {
+    /// Every named path and each directory above it.
+    on_the_way: HashSet<PathBuf>,
+    /// Named paths that are directories.
+    directories: Vec<PathBuf>,
+}
+
+impl Selection {
+    fn new(root: &Path, only: &[RepoPath]) -> Self {
+        let mut on_the_way = HashSet::new();
+        let mut directories = Vec::new();
+        for path in only {
+            let mut full = root.to_path_buf();
+            for part in path.as_str().split('/') {
+                full.push(part);
+                on_the_way.insert(full.clone());
+            }
+            if full.is_dir() {
+                directories.push(full);
+            }
+        }
+        Self {
+            on_the_way,
+            directories,
         }
     }
-    keep
+
+    fn admits(&self, path: &Path) -> bool {
+        self.on_the_way.contains(path) || self.directories.iter().any(|d| path.starts_with(d))
+    }
 }
 
 fn merge(rules: &CompiledRules, partials: Vec<Partial>) -> Findings {

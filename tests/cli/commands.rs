@@ -86,11 +86,7 @@ fn files_mode_checks_only_the_named_files() {
         .write("a/y.py", "old(2)\n");
     tree.longtail(&["check", "a/y.py"]).expect(0);
     let run = tree.longtail(&["check", "a/x.py"]).expect(1);
-    assert!(
-        run.stdout.contains("a/x.py has 2 sites, the lock allows 1"),
-        "{}",
-        run.stdout
-    );
+    assert!(run.stdout.contains("a/x.py: 1 → 2 sites"), "{}", run.stdout);
     assert!(run.stdout.contains("1 file checked"), "{}", run.stdout);
     // Paths are relative to the working directory, as pre-commit passes them.
     tree.longtail_in("a", &["check", "x.py"]).expect(1);
@@ -99,6 +95,11 @@ fn files_mode_checks_only_the_named_files() {
     // An ignored file is not counted, exactly as in a full scan; a deleted file counts zero.
     tree.write("ignored.py", "old(9)\n");
     tree.longtail(&["check", "ignored.py", "gone.py"]).expect(0);
+    // A directory stands for every file under it.
+    let run = tree.longtail(&["check", "a"]).expect(1);
+    assert!(run.stdout.contains("a/x.py: 1 → 2 sites"), "{}", run.stdout);
+    assert!(run.stdout.contains("2 files checked"), "{}", run.stdout);
+    tree.longtail_in("a", &["check", "."]).expect(1);
     // With the unit ratchet, the named files' counts replace theirs in the unit's sum.
     tree.write(
         "longtail.toml",

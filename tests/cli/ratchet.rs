@@ -48,7 +48,13 @@ fn adding_a_site_fails_and_names_it() {
         "a = A.parse_obj(x)\nb = B.parse_obj(y)\n\nnew = N.parse_obj(q)\n",
     );
     let run = tree.longtail(&["check"]).expect(1);
-    assert!(run.stdout.contains("error[pydantic-v2/parse-obj]: services/auth/models.py has 3 sites, the lock allows 2 (+1)"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "error[pydantic-v2/parse-obj]: services/auth/models.py: 2 → 3 sites (+1 above the lock)"
+        ),
+        "{}",
+        run.stdout
+    );
     assert!(
         run.stdout
             .contains("services/auth/models.py:4:8  new = N.parse_obj(q)"),
@@ -78,7 +84,7 @@ fn a_new_file_counts_from_zero() {
     let run = tree.longtail(&["check"]).expect(1);
     assert!(
         run.stdout
-            .contains("services/billing/new.py has 1 site, the lock allows 0 (+1)"),
+            .contains("services/billing/new.py: 0 → 1 site (+1 above the lock)"),
         "{}",
         run.stdout
     );
@@ -139,8 +145,7 @@ fn update_never_raises_a_count_unless_allowed() {
         run.stdout
     );
     assert!(
-        run.stdout
-            .contains("services/billing/api.py has 2 sites, the lock allows 1"),
+        run.stdout.contains("services/billing/api.py: 1 → 2 sites"),
         "{}",
         run.stdout
     );
@@ -231,8 +236,7 @@ fn unit_ratchet_allows_moves_within_a_unit_only() {
     );
     let run = tree.longtail(&["check"]).expect(1);
     assert!(
-        run.stdout
-            .contains("unit billing has 2 sites, the lock allows 1"),
+        run.stdout.contains("unit billing: 1 → 2 sites"),
         "{}",
         run.stdout
     );
@@ -255,8 +259,7 @@ fn rule_ratchet_compares_totals() {
     tree.write("other.py", "d = D.parse_obj(z)\n");
     let run = tree.longtail(&["check"]).expect(1);
     assert!(
-        run.stdout
-            .contains("the repository has 4 sites, the lock allows 3"),
+        run.stdout.contains("all files: 3 → 4 sites"),
         "{}",
         run.stdout
     );
