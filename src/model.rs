@@ -75,6 +75,9 @@ pub struct Site {
     /// The text of the first matched line, without its line terminator (lossy UTF-8, capped at
     /// 240 bytes; empty past the first 1,000 sites of one rule in one file).
     pub line_text: String,
+    /// For a rule with `replace`: the matched text rewritten, with capture groups expanded as
+    /// `rg --replace` expands them (lossy UTF-8).
+    pub replacement: Option<String>,
 }
 
 /// Every site of every rule, by rule and file. Files with no site are absent.

@@ -24,6 +24,8 @@ pub struct CompiledRule {
     pub multi_line: bool,
     /// The rule's `paths`/`exclude` as `rg -g GLOB -g '!GLOB'`; empty when it has neither.
     pub globs: Override,
+    /// The rule's `replace`, expanded at every site.
+    pub replace: Option<String>,
 }
 
 impl CompiledRule {
@@ -75,6 +77,7 @@ pub fn compile(config: &Config) -> Result<CompiledRules, Vec<Problem>> {
                 matcher,
                 multi_line: rule.multiline,
                 globs,
+                replace: rule.replace.clone(),
             });
         }
     }

@@ -69,7 +69,7 @@ impl FileSearcher {
                 &mut self.lines
             };
             let mut sites = Vec::new();
-            let mut sink = sink::SiteSink::new(&rule.matcher, &mut sites);
+            let mut sink = sink::SiteSink::new(&rule.matcher, rule.replace.as_deref(), &mut sites);
             // Reading from a slice cannot fail and transcoding is lossy, so the only possible error
             // is the regex engine failing to re-find a match; the sites found so far still count.
             let _ = searcher.search_reader(&rule.matcher, bytes, &mut sink);

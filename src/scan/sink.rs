@@ -4,7 +4,7 @@
 
 use std::io;
 
-use grep_matcher::Matcher;
+use grep_matcher::{Captures, Matcher};
 use grep_regex::RegexMatcher;
 use grep_searcher::{Searcher, Sink, SinkFinish, SinkMatch};
 
@@ -24,15 +24,21 @@ const MAX_SITES_WITH_TEXT: usize = 1000;
 /// Collects the sites of one rule in one file.
 pub(super) struct SiteSink<'a> {
     matcher: &'a RegexMatcher,
+    replace: Option<&'a str>,
     sites: &'a mut Vec<Site>,
     cursor: Cursor,
     binary: bool,
 }
 
 impl<'a> SiteSink<'a> {
-    pub(super) fn new(matcher: &'a RegexMatcher, sites: &'a mut Vec<Site>) -> Self {
+    pub(super) fn new(
+        matcher: &'a RegexMatcher,
+        replace: Option<&'a str>,
+        sites: &'a mut Vec<Site>,
+    ) -> Self {
         Self {
             matcher,
+            replace,
             sites,
             cursor: Cursor::default(),
             binary: false,
@@ -67,16 +73,46 @@ impl Sink for SiteSink<'_> {
         let matcher = self.matcher;
         let cursor = &mut self.cursor;
         let sites = &mut *self.sites;
-        matcher
-            .find_iter_at(haystack, range.start, |m| {
-                if m.start() >= range.end {
-                    return false;
-                }
-                let with_text = sites.len() < MAX_SITES_WITH_TEXT;
-                sites.push(cursor.site(buf, m.start(), m.end(), with_text));
-                true
-            })
-            .map_err(|e| io::Error::other(e.to_string()))?;
+        let engine_error = |e: grep_matcher::NoError| io::Error::other(e.to_string());
+        match self.replace {
+            None => matcher
+                .find_iter_at(haystack, range.start, |m| {
+                    if m.start() >= range.end {
+                        return false;
+                    }
+                    let with_text = sites.len() < MAX_SITES_WITH_TEXT;
+                    sites.push(cursor.site(buf, m.start(), m.end(), with_text));
+                    true
+                })
+                .map_err(engine_error)?,
+            // The same iteration with capture groups, as `rg --replace` does it.
+            Some(replace) => {
+                let mut caps = matcher.new_captures().map_err(engine_error)?;
+                let mut expanded = Vec::new();
+                matcher
+                    .captures_iter_at(haystack, range.start, &mut caps, |caps| {
+                        let Some(m) = caps.get(0) else {
+                            return false;
+                        };
+                        if m.start() >= range.end {
+                            return false;
+                        }
+                        expanded.clear();
+                        caps.interpolate(
+                            |name| matcher.capture_index(name),
+                            haystack,
+                            replace.as_bytes(),
+                            &mut expanded,
+                        );
+                        let with_text = sites.len() < MAX_SITES_WITH_TEXT;
+                        let mut site = cursor.site(buf, m.start(), m.end(), with_text);
+                        site.replacement = Some(String::from_utf8_lossy(&expanded).into_owned());
+                        sites.push(site);
+                        true
+                    })
+                    .map_err(engine_error)?;
+            }
+        }
         // grep-printer records at least one match for a matched line even when re-finding it
         // fails; so do we, at the start of the line.
         if self.sites.len() == before {
@@ -142,6 +178,7 @@ impl Cursor {
             } else {
                 String::new()
             },
+            replacement: None,
         }
     }
 }

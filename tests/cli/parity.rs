@@ -102,6 +102,12 @@ const RULES: &[Rule] = &[
         globs: &[],
     },
     Rule {
+        id: "with-replace",
+        toml: "pattern = '(?P<w>\\w+)\\.dict\\(|f(o)o'\nreplace = '${w}.model_dump($2'",
+        rg: &["-e", r"(?P<w>\w+)\.dict\(|f(o)o"],
+        globs: &[],
+    },
+    Rule {
         id: "lookahead-free-alt",
         toml: r"pattern = 'x|xy|y'",
         rg: &["-e", "x|xy|y"],
