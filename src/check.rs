@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::config::{Config, Date, Granularity};
 use crate::lock::Lock;
-use crate::model::{Counts, RepoPath, RuleId};
+use crate::model::{Counts, RepoPath, RuleId, total};
 use crate::units::Units;
 
 /// What a compared count is counted over.
@@ -69,8 +69,15 @@ impl Verdict {
 }
 
 /// Counts to compare when only some paths were scanned (pre-commit mode): the lock's counts for
-/// every file outside `scope` (files, or directories taken whole), the scan's for those inside.
-pub fn overlay(lock: &Lock, scanned: &Counts, scope: &BTreeSet<RepoPath>) -> Counts {
+/// every file outside `scope` (files, or directories taken whole) that still `exists`, the
+/// scan's for those inside. A file renamed away (pre-commit names only the new name) counts 0,
+/// so moving sites within a unit passes as it does in a full scan.
+pub fn overlay(
+    lock: &Lock,
+    scanned: &Counts,
+    scope: &BTreeSet<RepoPath>,
+    exists: impl Fn(&RepoPath) -> bool,
+) -> Counts {
     let in_scope = |path: &RepoPath| {
         scope.contains(path)
             || scope.iter().any(|dir| {
@@ -88,7 +95,7 @@ pub fn overlay(lock: &Lock, scanned: &Counts, scope: &BTreeSet<RepoPath>) -> Cou
                 .map(|locked| {
                     locked
                         .iter()
-                        .filter(|(path, _)| !in_scope(path))
+                        .filter(|(path, _)| !in_scope(path) && exists(path))
                         .map(|(path, count)| (path.clone(), *count))
                         .collect()
                 })
@@ -105,7 +112,9 @@ pub fn compare(config: &Config, units: &Units, now: &Counts, lock: &Lock, today:
     let mut verdict = Verdict::default();
     for (rule, files) in now {
         let Some(locked) = lock.rules.get(rule) else {
-            verdict.new_rules.push((rule.clone(), files.values().sum()));
+            verdict
+                .new_rules
+                .push((rule.clone(), total(files.values())));
             continue;
         };
         let locked = group(locked, granularity, units);
@@ -135,12 +144,13 @@ pub fn compare(config: &Config, units: &Units, now: &Counts, lock: &Lock, today:
         let Some(deadline) = migration.deadline else {
             continue;
         };
-        let remaining: u64 = migration
-            .rules
-            .iter()
-            .filter_map(|r| now.get(&r.id))
-            .flat_map(BTreeMap::values)
-            .sum();
+        let remaining = total(
+            migration
+                .rules
+                .iter()
+                .filter_map(|r| now.get(&r.id))
+                .flat_map(BTreeMap::values),
+        );
         if today > deadline && remaining > 0 {
             verdict.overdue.push(Overdue {
                 migration: migration.id.clone(),
@@ -165,7 +175,8 @@ fn group(
             Granularity::Unit => Scope::Unit(units.unit_of(path).to_owned()),
             Granularity::Rule => Scope::Repo,
         };
-        *grouped.entry(scope).or_insert(0) += count;
+        let sum = grouped.entry(scope).or_insert(0u64);
+        *sum = sum.saturating_add(*count);
     }
     grouped
 }
@@ -290,9 +301,23 @@ mod tests {
         };
         let scanned = counts(&[("a/1.py", 3)]);
         let only = BTreeSet::from([RepoPath::new("a/1.py"), RepoPath::new("a/3.py")]);
+        let all = |_: &RepoPath| true;
+        let expected = counts(&[("a/1.py", 3), ("a/2.py", 5)]);
+        assert_eq!(overlay(&lock, &scanned, &only, all), expected);
+        // A locked file that no longer exists (renamed away) counts zero.
+        let gone = |p: &RepoPath| p.as_str() != "a/2.py";
         assert_eq!(
-            overlay(&lock, &scanned, &only),
-            counts(&[("a/1.py", 3), ("a/2.py", 5)])
+            overlay(&lock, &scanned, &only, gone),
+            counts(&[("a/1.py", 3)])
+        );
+        // A directory stands for every file under it, not for a sibling sharing its prefix.
+        let lock = Lock {
+            rules: counts(&[("a/1.py", 2), ("ab/2.py", 5)]),
+        };
+        let only = BTreeSet::from([RepoPath::new("a")]);
+        assert_eq!(
+            overlay(&lock, &counts(&[]), &only, all),
+            counts(&[("ab/2.py", 5)])
         );
     }
 }

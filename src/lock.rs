@@ -46,6 +46,13 @@ pub enum LockError {
 
 /// Reads the lock at `path` (shown as `name`); `Ok(None)` when there is none yet.
 pub fn read(path: &Path, name: &str) -> Result<Option<Lock>, LockError> {
+    // A fifo or device where the lock should be would block or never end.
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        return Err(LockError::Io {
+            path: path.to_path_buf(),
+            source: io::Error::other("not a regular file"),
+        });
+    }
     match std::fs::read(path) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
@@ -105,7 +112,7 @@ pub fn parse(name: &str, text: &str) -> Result<Lock, FileProblems> {
                 Some(0..0),
                 "expected `version = 1` here",
             )
-            .with_help("run `longtail update` to rewrite the lock"),
+            .with_help(REPAIR),
         );
     }
     if problems.is_empty() {
@@ -208,7 +215,10 @@ fn check_count(
 
 fn integer(value: &DeValue<'_>) -> Option<u64> {
     match value {
-        DeValue::Integer(i) => u64::from_str_radix(i.as_str(), i.radix()).ok(),
+        // TOML integers are signed 64-bit; a larger one is not TOML, and sums must not overflow.
+        DeValue::Integer(i) => u64::from_str_radix(i.as_str(), i.radix())
+            .ok()
+            .filter(|n| i64::try_from(*n).is_ok()),
         _ => None,
     }
 }
@@ -220,8 +230,13 @@ fn wrong_type(span: Range<usize>, expected: &str) -> Problem {
         Some(span),
         "wrong type",
     )
-    .with_help("run `longtail update` to rewrite the lock")
+    .with_help(REPAIR)
 }
+
+/// How to repair a lock that cannot be read: `update` needs the old counts to keep its promise
+/// never to raise one, so it cannot simply overwrite an unreadable lock.
+const REPAIR: &str = "fix the value by hand (git show HEAD:longtail.lock shows the committed one), \
+                      or delete the lock and run `longtail update` to record today's counts";
 
 /// The lock as text: a header, `version`, then one table per rule sorted by id and one line per
 /// file sorted by path. Zero counts are left out; a rule with none keeps its (empty) table.

@@ -73,15 +73,28 @@ pub struct Site {
     /// Column of the character after the match.
     pub end_column: u64,
     /// The text of the first matched line, without its line terminator (lossy UTF-8, capped at
-    /// 240 bytes; empty past the first 1,000 sites of one rule in one file).
+    /// 240 bytes).
     pub line_text: String,
     /// For a rule with `replace`: the matched text rewritten, with capture groups expanded as
     /// `rg --replace` expands them (lossy UTF-8).
     pub replacement: Option<String>,
 }
 
+/// How many sites of one rule are kept per file. Past it a site is only counted, so a pattern
+/// that matches everywhere in a huge file cannot exhaust memory; reports say how many more.
+pub const MAX_SITES_KEPT: usize = 10_000;
+
+/// One rule's sites in one file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileSites {
+    /// Every match, as `rg --count-matches` counts them.
+    pub count: u64,
+    /// The first [`MAX_SITES_KEPT`] of them, in file order.
+    pub sites: Vec<Site>,
+}
+
 /// Every site of every rule, by rule and file. Files with no site are absent.
-pub type Sites = BTreeMap<RuleId, BTreeMap<RepoPath, Vec<Site>>>;
+pub type Sites = BTreeMap<RuleId, BTreeMap<RepoPath, FileSites>>;
 
 /// Site counts by rule and file; zero counts are omitted, but a rule may map to an empty table.
 pub type Counts = BTreeMap<RuleId, BTreeMap<RepoPath, u64>>;
@@ -120,16 +133,26 @@ impl Findings {
             .map(|(rule, files)| {
                 let per_file = files
                     .iter()
-                    .filter(|(_, sites)| !sites.is_empty())
-                    .map(|(path, sites)| (path.clone(), sites.len() as u64))
+                    .filter(|(_, found)| found.count > 0)
+                    .map(|(path, found)| (path.clone(), found.count))
                     .collect();
                 (rule.clone(), per_file)
             })
             .collect()
     }
 
+    /// Sites of `rule` in `path`, if any.
+    pub fn sites_of(&self, rule: &RuleId, path: &RepoPath) -> Option<&FileSites> {
+        self.sites.get(rule).and_then(|files| files.get(path))
+    }
+
     /// True when some file could not be counted, so the counts are a lower bound only.
     pub fn incomplete(&self) -> bool {
         self.warnings.iter().any(|w| w.missed)
     }
+}
+
+/// Adds counts without overflowing: a hand-edited lock may hold huge numbers.
+pub fn total<'a>(counts: impl IntoIterator<Item = &'a u64>) -> u64 {
+    counts.into_iter().fold(0, |sum, n| sum.saturating_add(*n))
 }

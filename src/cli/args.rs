@@ -25,9 +25,10 @@ pub struct Cli {
     #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
     pub color: ColorWhen,
 
-    /// Number of search threads [default: one per core]
-    #[arg(short = 'j', long, global = true, value_name = "N")]
-    pub threads: Option<usize>,
+    /// Number of search threads, at most 1024 [default: one per core]
+    #[arg(short = 'j', long, global = true, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(..=1024))]
+    pub threads: Option<u16>,
 
     /// Print only failures and errors
     #[arg(short, long, global = true, conflicts_with = "verbose")]

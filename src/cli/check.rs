@@ -16,12 +16,15 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
     let only = if args.files.is_empty() {
         None
     } else {
-        Some(session.repo_paths(&project, &args.files)?)
+        session.repo_paths(&project, &args.files)?
     };
     let findings = session.scan(&project, only.as_ref().map(|o| o.iter().cloned().collect()));
     let scanned = findings.counts();
     let counts = match (&only, &lock) {
-        (Some(only), Some(lock)) => check::overlay(lock, &scanned, only),
+        (Some(only), Some(lock)) => {
+            let root = &project.config.root;
+            check::overlay(lock, &scanned, only, |p| root.join(p.as_str()).exists())
+        }
         _ => scanned,
     };
     let empty = Lock::default();
@@ -50,8 +53,9 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
         quiet: session.quiet,
         verbose: session.verbose,
     };
-    let mut out = anstream::stdout().lock();
+    let mut out = Vec::new();
     human::write_check(&input, how, &mut out).into_diagnostic()?;
+    super::emit(&out)?;
     let mut outcome = if verdict.failed(args.strict) {
         Outcome::Failed
     } else {

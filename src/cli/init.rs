@@ -1,8 +1,6 @@
 //! `longtail init`: a commented starter longtail.toml and the first lock. Refuses to overwrite
 //! either file.
 
-use std::io::Write;
-
 use miette::{Diagnostic, IntoDiagnostic, WrapErr};
 
 use super::Outcome;
@@ -32,21 +30,20 @@ pub(super) fn run(session: &Session) -> miette::Result<Outcome> {
     if lock_path.exists() {
         return Err(Exists(lock_path).into());
     }
+    // Scan before writing anything, so a failed init leaves no half-initialised repository.
+    let findings = session.scan(&project, None);
+    if findings.incomplete() {
+        return super::update::incomplete_scan(&findings);
+    }
     crate::atomic::write(&path, STARTER.as_bytes())
         .into_diagnostic()
         .wrap_err_with(|| format!("could not write {}", path.display()))?;
     if !session.quiet {
-        let mut out = anstream::stdout().lock();
-        writeln!(
-            out,
-            "wrote {}: edit its migrations and rules",
+        let line = format!(
+            "wrote {}: edit its migrations and rules\n",
             session.shown(&path)
-        )
-        .into_diagnostic()?;
-    }
-    let findings = session.scan(&project, None);
-    if findings.incomplete() {
-        return super::update::incomplete_scan(&findings);
+        );
+        super::emit(line.as_bytes())?;
     }
     super::update::write_lock(session, &project, None, &findings, false)
 }

@@ -105,23 +105,25 @@ where
 
 fn execute(cli: &Cli) -> miette::Result<Outcome> {
     let session = Session::new(cli)?;
-    let result = match &cli.command {
+    match &cli.command {
         Command::Check(args) => check::run(&session, args),
         Command::Update(args) => update::run(&session, args),
         Command::Init => init::run(&session),
         Command::Rules => rules::run(&session),
-    };
-    match result {
-        // A closed pipe (`longtail check | head`) is not a failure, as in ripgrep.
-        Err(err) if is_broken_pipe(&err) => Ok(Outcome::Success),
-        other => other,
     }
 }
 
-fn is_broken_pipe(report: &miette::Report) -> bool {
-    report
-        .downcast_ref::<io::Error>()
-        .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+/// Writes rendered output to stdout (stripping colour when it is not wanted). A closed pipe
+/// (`longtail check | head`) only stops the printing: the run's outcome stays what the ratchet
+/// said, so a failing check still fails.
+fn emit(bytes: &[u8]) -> miette::Result<()> {
+    let mut out = anstream::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => {
+            Err(miette::miette!("could not write to stdout: {err}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 #[cfg(test)]

@@ -23,8 +23,9 @@ pub(super) fn run(session: &Session) -> miette::Result<Outcome> {
         strict: false,
         only: None,
     };
-    let mut out = anstream::stdout().lock();
+    let mut out = Vec::new();
     human::write_rules(&input, &mut out).into_diagnostic()?;
+    super::emit(&out)?;
     if findings.incomplete() {
         return super::update::incomplete_scan(&findings);
     }

@@ -66,6 +66,9 @@ enum SessionError {
         help("name files inside the directory of longtail.toml")
     )]
     Outside(PathBuf, PathBuf),
+    #[error("`{}` is not a regular file", .0.display())]
+    #[diagnostic(code("longtail::usage::not-a-file"))]
+    NotAFile(PathBuf),
     #[error("`{}` is not a valid UTF-8 path", .0.display())]
     #[diagnostic(code(longtail::usage::path))]
     NotUtf8(PathBuf),
@@ -86,7 +89,7 @@ impl Session {
         Ok(Self {
             cwd,
             config_arg: cli.config.clone(),
-            threads: cli.threads.unwrap_or(0),
+            threads: cli.threads.map_or(0, usize::from),
             quiet: cli.quiet,
             verbose: cli.verbose,
             today: today()?,
@@ -117,6 +120,9 @@ impl Session {
     /// Finds, reads, validates and compiles the config, reporting every problem at once.
     pub fn load(&self) -> miette::Result<Project> {
         let path = self.config_path()?;
+        if path.exists() && !path.is_file() {
+            return Err(SessionError::NotAFile(path).into());
+        }
         let text = std::fs::read_to_string(&path)
             .into_diagnostic()
             .wrap_err_with(|| format!("could not read {}", path.display()))?;
@@ -163,11 +169,12 @@ impl Session {
     }
 
     /// Turns command-line file names into repo paths, refusing files outside the repository.
+    /// `None` when one of them is the repository root itself: the whole tree is checked.
     pub fn repo_paths(
         &self,
         project: &Project,
         files: &[PathBuf],
-    ) -> miette::Result<BTreeSet<RepoPath>> {
+    ) -> miette::Result<Option<BTreeSet<RepoPath>>> {
         let root = normalize(&project.config.root);
         let mut paths = BTreeSet::new();
         for file in files {
@@ -181,13 +188,11 @@ impl Session {
                 .collect();
             let parts = parts.ok_or_else(|| SessionError::NotUtf8(file.clone()))?;
             if parts.is_empty() {
-                return Err(
-                    SessionError::Outside(file.clone(), project.config.root.clone()).into(),
-                );
+                return Ok(None);
             }
             paths.insert(RepoPath::new(parts.join("/")));
         }
-        Ok(paths)
+        Ok(Some(paths))
     }
 }
 

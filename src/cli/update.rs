@@ -10,7 +10,7 @@ use super::args::UpdateArgs;
 use super::session::{Project, Session};
 use crate::check::{self, Verdict};
 use crate::lock::{self, Lock};
-use crate::model::Findings;
+use crate::model::{Findings, total};
 use crate::report::{ReportInput, human};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
@@ -67,7 +67,7 @@ pub(super) fn write_lock(
     );
     let path = project.config.lock_path();
     let shown = &project.config.settings.lock;
-    let mut out = anstream::stdout().lock();
+    let mut out = Vec::new();
     if !verdict.increases.is_empty() && !allow_increase && old.is_some() {
         let input = ReportInput {
             config: &project.config,
@@ -94,6 +94,7 @@ pub(super) fn write_lock(
             if verdict.increases.len() == 1 { "count" } else { "counts" },
         )
         .into_diagnostic()?;
+        super::emit(&out)?;
         return Ok(Outcome::Failed);
     }
     let new = Lock { rules: counts };
@@ -103,6 +104,7 @@ pub(super) fn write_lock(
         if !session.quiet {
             writeln!(out, "{shown} is up to date").into_diagnostic()?;
         }
+        super::emit(&out)?;
         return Ok(Outcome::Success);
     }
     crate::atomic::write(&path, text.as_bytes())
@@ -111,13 +113,14 @@ pub(super) fn write_lock(
     if !session.quiet {
         writeln!(out, "{}", describe(old, &verdict, shown)).into_diagnostic()?;
     }
+    super::emit(&out)?;
     Ok(Outcome::Success)
 }
 
 fn describe(old: Option<&Lock>, verdict: &Verdict, shown: &str) -> String {
     if old.is_none() {
         let rules = verdict.new_rules.len();
-        let sites: u64 = verdict.new_rules.iter().map(|(_, n)| n).sum();
+        let sites = total(verdict.new_rules.iter().map(|(_, n)| n));
         return format!(
             "wrote {shown}: {sites} {} in {rules} {}; commit it",
             if sites == 1 { "site" } else { "sites" },
@@ -126,14 +129,26 @@ fn describe(old: Option<&Lock>, verdict: &Verdict, shown: &str) -> String {
     }
     let mut parts = Vec::new();
     if !verdict.decreases.is_empty() {
-        let fewer: u64 = verdict.decreases.iter().map(|c| c.locked - c.now).sum();
+        let fewer = total(
+            &verdict
+                .decreases
+                .iter()
+                .map(|c| c.locked - c.now)
+                .collect::<Vec<_>>(),
+        );
         parts.push(format!(
             "{} lowered ({fewer} fewer sites)",
             counted(verdict.decreases.len(), "count")
         ));
     }
     if !verdict.increases.is_empty() {
-        let more: u64 = verdict.increases.iter().map(|c| c.now - c.locked).sum();
+        let more = total(
+            &verdict
+                .increases
+                .iter()
+                .map(|c| c.now - c.locked)
+                .collect::<Vec<_>>(),
+        );
         parts.push(format!(
             "{} raised ({more} more sites, --allow-increase)",
             counted(verdict.increases.len(), "count")

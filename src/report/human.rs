@@ -9,7 +9,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::ReportInput;
 use crate::check::{Change, Scope};
-use crate::model::{RepoPath, RuleId, Site};
+use crate::model::{self, RepoPath, RuleId, Site};
 
 /// How many sites a failure lists before "and N more" (all with `-v`).
 const SHOWN_SITES: usize = 10;
@@ -104,17 +104,19 @@ fn write_increase(
     // of every file (within the failing scope) whose own count rose.
     let files = input.findings.sites.get(&change.rule);
     let mut shown = Vec::new();
-    for (path, sites) in files.into_iter().flatten() {
+    let mut total = 0u64;
+    for (path, found) in files.into_iter().flatten() {
         let in_scope = match &change.scope {
             Scope::File(p) => p == path,
             Scope::Unit(unit) => input.units.unit_of(path) == unit,
             Scope::Repo => true,
         };
-        if in_scope && sites.len() as u64 > input.locked(&change.rule, path) {
-            shown.extend(sites.iter().map(|s| (path, s)));
+        if in_scope && found.count > input.locked(&change.rule, path) {
+            shown.extend(found.sites.iter().map(|s| (path, s)));
+            total = total.saturating_add(found.count);
         }
     }
-    write_sites(&shown, how, out)?;
+    write_sites(&shown, total, how, out)?;
     write_rule_help(input, &change.rule, out)?;
     writeln!(
         out,
@@ -140,21 +142,21 @@ fn write_new_rule(
         // With no lock at all every rule is new: one line each is enough until -v.
         return Ok(());
     }
-    let shown: Vec<_> = input
-        .findings
-        .sites
-        .get(rule)
+    let files = input.findings.sites.get(rule);
+    let shown: Vec<_> = files
         .into_iter()
         .flatten()
-        .flat_map(|(path, sites)| sites.iter().map(move |s| (path, s)))
+        .flat_map(|(path, found)| found.sites.iter().map(move |s| (path, s)))
         .collect();
-    write_sites(&shown, how, out)?;
+    write_sites(&shown, total, how, out)?;
     write_rule_help(input, rule, out)?;
     writeln!(out, "  = run `longtail update` to record it in the lock\n")
 }
 
+/// Lists sites; `total` may exceed the list when the scan kept only the first of very many.
 fn write_sites(
     sites: &[(&RepoPath, &Site)],
+    total: u64,
     how: Verbosity,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -169,8 +171,14 @@ fn write_sites(
             sanitize(site.line_text.trim()),
         )?;
     }
-    if sites.len() > limit {
-        writeln!(out, "  ... and {} more (-v shows all)", sites.len() - limit)?;
+    let listed = sites.len().min(limit) as u64;
+    if total > listed {
+        let hint = if sites.len() > limit {
+            " (-v shows all)"
+        } else {
+            ""
+        };
+        writeln!(out, "  ... and {} more{hint}", total - listed)?;
     }
     Ok(())
 }
@@ -187,7 +195,7 @@ fn write_rule_help(input: &ReportInput<'_>, rule: &RuleId, out: &mut dyn Write) 
 
 fn write_summary(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -> io::Result<()> {
     let verdict = input.verdict;
-    let total: u64 = input.counts.values().flat_map(|f| f.values()).sum();
+    let total = model::total(input.counts.values().flat_map(|f| f.values()));
     let rules = input.counts.len();
     if !how.quiet {
         if input.lock.is_none() {
@@ -198,7 +206,13 @@ fn write_summary(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -
             )?;
         }
         if !verdict.decreases.is_empty() {
-            let fewer: u64 = verdict.decreases.iter().map(|c| c.locked - c.now).sum();
+            let fewer = model::total(
+                &verdict
+                    .decreases
+                    .iter()
+                    .map(|c| c.locked - c.now)
+                    .collect::<Vec<_>>(),
+            );
             writeln!(
                 out,
                 "{} {} went down ({fewer} {} fewer): run `longtail update` and commit the lock to keep the progress",
@@ -284,11 +298,11 @@ pub fn write_rules(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<(
         .rules()
         .map(|(_, rule)| {
             let files = input.counts.get(&rule.id);
-            let now: u64 = files.map(|f| f.values().sum()).unwrap_or(0);
+            let now = files.map_or(0, |f| model::total(f.values()));
             let locked = input
                 .lock
                 .and_then(|l| l.rules.get(&rule.id))
-                .map(|f| f.values().sum::<u64>().to_string())
+                .map(|f| model::total(f.values()).to_string())
                 .unwrap_or_else(|| "-".to_owned());
             let file_count = files.map_or(0, |f| f.len());
             (rule, now, locked, file_count)
@@ -317,7 +331,7 @@ pub fn write_rules(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<(
             sanitize(&rule.message),
         )?;
     }
-    let total: u64 = rows.iter().map(|(_, n, ..)| n).sum();
+    let total = model::total(rows.iter().map(|(_, n, ..)| n));
     writeln!(
         out,
         "{} {} left in {} {}",

@@ -7,7 +7,10 @@ mod walk;
 
 use grep_searcher::{BinaryDetection, Searcher, SearcherBuilder};
 
-use crate::model::{RepoPath, Site};
+use std::io;
+use std::path::Path;
+
+use crate::model::{FileSites, RepoPath};
 use crate::rules::CompiledRules;
 
 pub use walk::{ScanOptions, scan_tree};
@@ -16,7 +19,7 @@ pub use walk::{ScanOptions, scan_tree};
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct FileFindings {
     /// `(rule index, sites)` for every rule with at least one site.
-    pub sites: Vec<(usize, Vec<Site>)>,
+    pub sites: Vec<(usize, FileSites)>,
     /// Whether the file was found to hold binary data (it then counts zero, as in `rg`).
     pub binary: bool,
     /// Whether any rule admitted the file, so it was searched at all.
@@ -57,6 +60,38 @@ impl FileSearcher {
     /// The bytes go through the searcher's reader path, as `rg` does for walked files, so binary
     /// detection and transcoding see every byte exactly as there.
     pub fn search(&mut self, rules: &CompiledRules, path: &RepoPath, bytes: &[u8]) -> FileFindings {
+        let found = self.search_each(rules, path, |searcher, matcher, sink| {
+            // Reading from a slice cannot fail and transcoding is lossy, so the only possible
+            // error is the regex engine failing to re-find a match; the sites so far still count.
+            let _ = searcher.search_reader(matcher, bytes, sink);
+            Ok(())
+        });
+        found.unwrap_or_default()
+    }
+
+    /// Searches a file too large to hold in memory: each admitted rule streams it from disk
+    /// with bounded memory (`rg`'s own path for walked files), at the cost of one read per rule.
+    pub fn search_file(
+        &mut self,
+        rules: &CompiledRules,
+        path: &RepoPath,
+        file: &Path,
+    ) -> io::Result<FileFindings> {
+        self.search_each(rules, path, |searcher, matcher, sink| {
+            searcher.search_path(matcher, file, sink)
+        })
+    }
+
+    fn search_each(
+        &mut self,
+        rules: &CompiledRules,
+        path: &RepoPath,
+        mut search: impl FnMut(
+            &mut Searcher,
+            &grep_regex::RegexMatcher,
+            &mut sink::SiteSink<'_>,
+        ) -> io::Result<()>,
+    ) -> io::Result<FileFindings> {
         let mut found = FileFindings::default();
         for (index, rule) in rules.rules.iter().enumerate() {
             if !rule.admits(path) {
@@ -68,24 +103,80 @@ impl FileSearcher {
             } else {
                 &mut self.lines
             };
-            let mut sites = Vec::new();
+            let mut sites = FileSites::default();
             let mut sink = sink::SiteSink::new(&rule.matcher, rule.replace.as_deref(), &mut sites);
-            // Reading from a slice cannot fail and transcoding is lossy, so the only possible error
-            // is the regex engine failing to re-find a match; the sites found so far still count.
-            let _ = searcher.search_reader(&rule.matcher, bytes, &mut sink);
+            search(searcher, &rule.matcher, &mut sink)?;
             if sink.saw_binary() {
                 found.binary = true;
                 continue;
             }
-            if !sites.is_empty() {
+            if sites.count > 0 {
                 found.sites.push((index, sites));
             }
         }
-        found
+        Ok(found)
     }
 
     /// Whether any rule would search `path` at all (so the file needs reading).
     pub fn wanted(rules: &CompiledRules, path: &RepoPath) -> bool {
         rules.rules.iter().any(|r| r.admits(path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    /// The in-memory path (every file up to 256 MiB) and the streaming path (larger files) must
+    /// count the same, including the traps: late NULs, UTF-16, CRLF, multi-line matches.
+    #[test]
+    fn streaming_and_in_memory_searches_agree() {
+        let config = crate::config::parse(
+            Path::new("/r/longtail.toml"),
+            "longtail.toml",
+            "[migrations.m.rules.line]\npattern = 'foo$'\nmessage = 'm'\n\
+             [migrations.m.rules.multi]\npattern = 'foo\\n\\s*bar'\nmultiline = true\nmessage = 'm'\n\
+             [migrations.m.rules.fix]\npattern = 'f(o+)'\nreplace = 'b$1'\nmessage = 'm'\n",
+        )
+        .unwrap();
+        let rules = crate::rules::compile(&config).unwrap();
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(
+                "foo\n bar foo\r\n"
+                    .encode_utf16()
+                    .flat_map(u16::to_le_bytes),
+            )
+            .collect();
+        let late_nul = [&b"foo\n".repeat(30_000)[..], b"\0"].concat();
+        let cases: [&[u8]; 5] = [
+            b"foo\n  bar\nfoo",
+            b"foo\r\nbar foo\n",
+            &utf16,
+            &late_nul,
+            b"",
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let mut searcher = FileSearcher::new();
+        let path = RepoPath::new("f.txt");
+        let mut counted = Vec::new();
+        for bytes in cases {
+            let file = dir.path().join("f.txt");
+            std::fs::write(&file, bytes).unwrap();
+            let in_memory = searcher.search(&rules, &path, bytes);
+            let streamed = searcher.search_file(&rules, &path, &file).unwrap();
+            assert_eq!(in_memory, streamed, "{:?}", String::from_utf8_lossy(bytes));
+            counted.push((
+                in_memory.binary,
+                in_memory.sites.iter().map(|(_, f)| f.count).sum::<u64>(),
+            ));
+        }
+        // Not vacuous: the plain cases match, the late NUL makes the file binary.
+        assert_eq!(
+            counted,
+            [(false, 5), (false, 3), (false, 4), (true, 0), (false, 0)]
+        );
     }
 }

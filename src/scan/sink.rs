@@ -8,7 +8,7 @@ use grep_matcher::{Captures, Matcher};
 use grep_regex::RegexMatcher;
 use grep_searcher::{Searcher, Sink, SinkFinish, SinkMatch};
 
-use crate::model::Site;
+use crate::model::{FileSites, MAX_SITES_KEPT, Site};
 
 /// How far past a multi-line match the regex may look to re-find it (grep-printer's
 /// `MAX_LOOK_AHEAD`), so look-around behaves as in `rg`.
@@ -17,15 +17,11 @@ const MAX_LOOK_AHEAD: usize = 128;
 /// Longest line text kept per site, in bytes; reports show a snippet, not a whole minified file.
 const MAX_LINE_TEXT: usize = 240;
 
-/// Sites per rule and file that keep their line text. Beyond it a site keeps only its position,
-/// so a pattern that matches everywhere in a huge file cannot exhaust memory with copies of it.
-const MAX_SITES_WITH_TEXT: usize = 1000;
-
 /// Collects the sites of one rule in one file.
 pub(super) struct SiteSink<'a> {
     matcher: &'a RegexMatcher,
     replace: Option<&'a str>,
-    sites: &'a mut Vec<Site>,
+    found: &'a mut FileSites,
     cursor: Cursor,
     binary: bool,
 }
@@ -34,12 +30,12 @@ impl<'a> SiteSink<'a> {
     pub(super) fn new(
         matcher: &'a RegexMatcher,
         replace: Option<&'a str>,
-        sites: &'a mut Vec<Site>,
+        found: &'a mut FileSites,
     ) -> Self {
         Self {
             matcher,
             replace,
-            sites,
+            found,
             cursor: Cursor::default(),
             binary: false,
         }
@@ -69,10 +65,10 @@ impl Sink for SiteSink<'_> {
         let haystack = buf.get(..end).unwrap_or(buf);
         self.cursor
             .start_region(range.start, mat.line_number().unwrap_or(1));
-        let before = self.sites.len();
+        let before = self.found.count;
         let matcher = self.matcher;
         let cursor = &mut self.cursor;
-        let sites = &mut *self.sites;
+        let found = &mut *self.found;
         let engine_error = |e: grep_matcher::NoError| io::Error::other(e.to_string());
         match self.replace {
             None => matcher
@@ -80,8 +76,10 @@ impl Sink for SiteSink<'_> {
                     if m.start() >= range.end {
                         return false;
                     }
-                    let with_text = sites.len() < MAX_SITES_WITH_TEXT;
-                    sites.push(cursor.site(buf, m.start(), m.end(), with_text));
+                    found.count += 1;
+                    if found.sites.len() < MAX_SITES_KEPT {
+                        found.sites.push(cursor.site(buf, m.start(), m.end()));
+                    }
                     true
                 })
                 .map_err(engine_error)?,
@@ -97,17 +95,20 @@ impl Sink for SiteSink<'_> {
                         if m.start() >= range.end {
                             return false;
                         }
-                        expanded.clear();
-                        caps.interpolate(
-                            |name| matcher.capture_index(name),
-                            haystack,
-                            replace.as_bytes(),
-                            &mut expanded,
-                        );
-                        let with_text = sites.len() < MAX_SITES_WITH_TEXT;
-                        let mut site = cursor.site(buf, m.start(), m.end(), with_text);
-                        site.replacement = Some(String::from_utf8_lossy(&expanded).into_owned());
-                        sites.push(site);
+                        found.count += 1;
+                        if found.sites.len() < MAX_SITES_KEPT {
+                            expanded.clear();
+                            caps.interpolate(
+                                |name| matcher.capture_index(name),
+                                haystack,
+                                replace.as_bytes(),
+                                &mut expanded,
+                            );
+                            let mut site = cursor.site(buf, m.start(), m.end());
+                            site.replacement =
+                                Some(String::from_utf8_lossy(&expanded).into_owned());
+                            found.sites.push(site);
+                        }
                         true
                     })
                     .map_err(engine_error)?;
@@ -115,10 +116,12 @@ impl Sink for SiteSink<'_> {
         }
         // grep-printer records at least one match for a matched line even when re-finding it
         // fails; so do we, at the start of the line.
-        if self.sites.len() == before {
-            let with_text = self.sites.len() < MAX_SITES_WITH_TEXT;
-            let site = self.cursor.site(buf, range.start, range.start, with_text);
-            self.sites.push(site);
+        if self.found.count == before {
+            self.found.count += 1;
+            if self.found.sites.len() < MAX_SITES_KEPT {
+                let site = self.cursor.site(buf, range.start, range.start);
+                self.found.sites.push(site);
+            }
         }
         Ok(true)
     }
@@ -164,7 +167,7 @@ impl Cursor {
         self.pos = self.pos.max(to);
     }
 
-    fn site(&mut self, buf: &[u8], start: usize, end: usize, with_text: bool) -> Site {
+    fn site(&mut self, buf: &[u8], start: usize, end: usize) -> Site {
         self.advance(buf, start);
         let (line, column, line_start) = (self.line, self.column, self.line_start);
         self.advance(buf, end);
@@ -173,11 +176,7 @@ impl Cursor {
             column,
             end_line: self.line,
             end_column: self.column,
-            line_text: if with_text {
-                line_text(buf, line_start)
-            } else {
-                String::new()
-            },
+            line_text: line_text(buf, line_start),
             replacement: None,
         }
     }

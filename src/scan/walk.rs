@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkBuilder, WalkState};
 
-use super::FileSearcher;
-use crate::model::{Findings, RepoPath, ScanWarning, Site};
+use super::{FileFindings, FileSearcher};
+use crate::model::{FileSites, Findings, RepoPath, ScanWarning};
 use crate::rules::CompiledRules;
 
 /// What to walk and how.
@@ -31,7 +31,7 @@ pub struct ScanOptions {
 /// What one worker found.
 #[derive(Default)]
 struct Partial {
-    sites: Vec<(usize, RepoPath, Vec<Site>)>,
+    sites: Vec<(usize, RepoPath, FileSites)>,
     searched: Vec<RepoPath>,
     binary: Vec<RepoPath>,
     bytes: u64,
@@ -225,14 +225,13 @@ impl Worker<'_> {
         if self.skip.contains(path.as_str()) || !FileSearcher::wanted(self.rules, &path) {
             return;
         }
-        self.buffer.clear();
-        let read = File::open(entry.path()).and_then(|mut f| f.read_to_end(&mut self.buffer));
-        if let Err(err) = read {
-            self.warn(format!("could not read: {err}"), path.to_string(), true);
-            return;
-        }
-        self.partial.bytes += self.buffer.len() as u64;
-        let found = self.searcher.search(self.rules, &path, &self.buffer);
+        let found = match self.search(entry.path(), &path) {
+            Ok(found) => found,
+            Err(err) => {
+                self.warn(format!("could not read: {err}"), path.to_string(), true);
+                return;
+            }
+        };
         if found.binary {
             self.partial.binary.push(path.clone());
         }
@@ -241,6 +240,50 @@ impl Worker<'_> {
         }
         self.partial.searched.push(path);
     }
+
+    /// Reads the file once and runs every rule over the bytes. The first 64 KiB decide binary
+    /// files without reading the rest (a 3 GB disk image costs 64 KiB, as in rg); files over
+    /// `STREAM_ABOVE` are streamed per rule instead of held in memory.
+    fn search(&mut self, file: &Path, path: &RepoPath) -> std::io::Result<FileFindings> {
+        let mut handle = File::open(file)?;
+        self.buffer.clear();
+        (&mut handle)
+            .take(BINARY_WINDOW as u64)
+            .read_to_end(&mut self.buffer)?;
+        self.partial.bytes += self.buffer.len() as u64;
+        if is_binary_head(&self.buffer) {
+            // Every rule would see the NUL: line searches anywhere, multi-line searches within
+            // their first 64 KiB (grep-searcher's slice window).
+            return Ok(FileFindings {
+                binary: true,
+                searched: true,
+                ..FileFindings::default()
+            });
+        }
+        let size = handle.metadata().map_or(0, |m| m.len());
+        if size > STREAM_ABOVE {
+            self.partial.bytes += size.saturating_sub(self.buffer.len() as u64);
+            return self.searcher.search_file(self.rules, path, file);
+        }
+        let head = self.buffer.len() as u64;
+        handle.read_to_end(&mut self.buffer)?;
+        self.partial.bytes += self.buffer.len() as u64 - head;
+        Ok(self.searcher.search(self.rules, path, &self.buffer))
+    }
+}
+
+/// How much of a file decides whether it is binary before the rest is read: grep-searcher's
+/// buffer size, which is also the window its multi-line (slice) search checks.
+const BINARY_WINDOW: usize = 64 * 1024;
+
+/// Files larger than this are streamed from disk per rule rather than read into memory.
+const STREAM_ABOVE: u64 = 256 * 1024 * 1024;
+
+/// Whether the first bytes of a file make it binary for every rule: a NUL byte, unless a UTF-16
+/// byte-order mark says the NULs are part of the text (the searcher transcodes such files).
+fn is_binary_head(head: &[u8]) -> bool {
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    !utf16 && head.contains(&0)
 }
 
 /// The walk's path relative to the root, `/`-separated; `None` when it is not valid UTF-8.

@@ -100,6 +100,9 @@ fn files_mode_checks_only_the_named_files() {
     assert!(run.stdout.contains("a/x.py: 1 → 2 sites"), "{}", run.stdout);
     assert!(run.stdout.contains("2 files checked"), "{}", run.stdout);
     tree.longtail_in("a", &["check", "."]).expect(1);
+    // The repository root names the whole tree.
+    let run = tree.longtail(&["check", "."]).expect(1);
+    assert!(run.stdout.contains("files scanned"), "{}", run.stdout);
     // With the unit ratchet, the named files' counts replace theirs in the unit's sum.
     tree.write(
         "longtail.toml",
@@ -211,4 +214,71 @@ fn the_example_tree_matches_its_committed_lock() {
         String::from_utf8_lossy(&output.stderr)
     );
     assert!(stdout.contains("49 sites left in 13 rules"), "{stdout}");
+}
+
+#[test]
+fn files_mode_follows_a_rename_within_a_unit() {
+    let tree = Tree::git();
+    tree.write(
+        "longtail.toml",
+        format!("[settings]\nratchet = 'unit'\n{CONFIG}"),
+    )
+    .write("a/y.py", "old(1)\nold(2)\n");
+    tree.longtail(&["update"]).expect(0);
+    tree.commit("start");
+    tree.run_git(&["mv", "a/y.py", "a/z.py"]);
+    // pre-commit passes only the new name; the old one no longer exists and counts zero.
+    tree.longtail(&["check", "a/z.py"]).expect(0);
+    tree.longtail(&["check"]).expect(0);
+}
+
+#[test]
+fn a_closed_pipe_stops_printing_but_keeps_the_verdict() {
+    use std::process::Stdio;
+    let tree = Tree::git();
+    tree.write("longtail.toml", CONFIG)
+        .write("a/x.py", "old(1)\n");
+    tree.longtail(&["update"]).expect(0);
+    // Far more output than a pipe buffers, so the writes hit the closed pipe.
+    tree.write("a/x.py", "old(1) old(2) old(3) old(4)\n".repeat(20_000));
+    for (args, code) in [(&["-v", "check"][..], 1), (&["-v", "rules"][..], 0)] {
+        let mut child = crate::support::longtail_command()
+            .current_dir(tree.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(code),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(!String::from_utf8_lossy(&output.stderr).contains("Broken pipe"));
+    }
+}
+
+#[test]
+fn huge_and_binary_files_are_handled_without_reading_them_whole() {
+    let tree = Tree::git();
+    tree.write("longtail.toml", CONFIG)
+        .write("a/x.py", "old(1)\n");
+    // A 2 GiB sparse file of NULs: binary from its first bytes, so it is never read whole.
+    let image = std::fs::File::create(tree.path().join("disk.img")).unwrap();
+    image.set_len(2 << 30).unwrap();
+    let run = tree.longtail(&["-v", "check"]).expect(0);
+    assert!(run.stdout.contains("binary: disk.img"), "{}", run.stdout);
+    let bytes: u64 = run
+        .stdout
+        .lines()
+        .find_map(|l| {
+            l.strip_suffix(" binary file skipped")
+                .and_then(|l| l.split(" bytes read").next())
+        })
+        .and_then(|n| n.parse().ok())
+        .expect("a bytes-read line");
+    assert!(bytes < 1 << 20, "read {bytes} bytes");
 }

@@ -335,6 +335,12 @@ fn an_unreadable_file_is_a_warning_and_an_incomplete_scan() {
         lock,
         "no lock is written from an incomplete scan"
     );
+    // init scans before it writes: a failed init leaves neither file behind.
+    std::fs::remove_file(tree.path().join("longtail.toml")).unwrap();
+    std::fs::remove_file(tree.path().join("longtail.lock")).unwrap();
+    let (code, stderr) = run_as(&["init"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(!tree.exists("longtail.toml") && !tree.exists("longtail.lock"));
 }
 
 /// A command prefix that runs a program as `nobody` when we are root, `None` otherwise.
@@ -370,5 +376,78 @@ fn a_non_utf8_path_is_a_warning_and_is_not_counted() {
     assert_eq!(
         crate::support::lock_counts(&tree.read("longtail.lock"))["m/r"].len(),
         1
+    );
+}
+
+#[test]
+fn thread_counts_are_bounded() {
+    let tree = Tree::new();
+    tree.write("longtail.toml", RULE);
+    let run = tree
+        .longtail(&["-j", "18446744073709551615", "check"])
+        .expect(2);
+    assert!(run.stderr.contains("--threads"), "{}", run.stderr);
+    tree.longtail(&["-j", "100000", "check"]).expect(2);
+    tree.longtail(&["-j", "3", "check"]).expect(0);
+}
+
+#[test]
+fn lock_counts_beyond_toml_integers_are_refused_and_huge_ones_do_not_overflow() {
+    let (_, run) = fails(
+        &[
+            ("longtail.toml", RULE),
+            (
+                "longtail.lock",
+                "version = 1\n[\"m/r\"]\n\"a.py\" = 9223372036854775808\n",
+            ),
+        ],
+        &["check"],
+    );
+    assert!(run.stderr.contains("expected a count"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("delete the lock and run `longtail update`"),
+        "{}",
+        run.stderr
+    );
+    // i64::MAX twice: sums saturate instead of wrapping or panicking.
+    let tree = Tree::git();
+    let max = "9223372036854775807";
+    tree.write(
+        "longtail.toml",
+        format!("[settings]\nratchet = 'rule'\n{RULE}"),
+    )
+    .write(
+        "longtail.lock",
+        format!("version = 1\n[\"m/r\"]\n\"a.py\" = {max}\n\"b.py\" = {max}\n"),
+    )
+    .write("a.py", "x\n");
+    let run = tree.longtail(&["check"]).expect(0);
+    assert!(run.stdout.contains("went down"), "{}", run.stdout);
+    tree.longtail(&["rules"]).expect(0);
+    tree.write("longtail.toml", RULE);
+    tree.longtail(&["check"]).expect(0);
+    tree.longtail(&["update"]).expect(0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_where_the_lock_or_config_should_be_is_an_error_not_a_hang() {
+    let tree = Tree::git();
+    tree.write("longtail.toml", RULE);
+    let status = std::process::Command::new("mkfifo")
+        .arg(tree.path().join("longtail.lock"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let run = tree.longtail(&["check"]).expect(2);
+    assert!(run.stderr.contains("not a regular file"), "{}", run.stderr);
+    let run = tree
+        .longtail(&["--config", "longtail.lock", "check"])
+        .expect(2);
+    assert!(
+        run.stderr.contains("is not a regular file"),
+        "{}",
+        run.stderr
     );
 }
