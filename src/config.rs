@@ -90,6 +90,18 @@ impl Date {
         }
     }
 
+    /// Days since 1970-01-01 (Hinnant's `days_from_civil`, the inverse of `from_unix_days`).
+    pub fn unix_days(self) -> i64 {
+        let month = i64::from(self.month);
+        let year = i64::from(self.year) - i64::from(month <= 2);
+        let era = year.div_euclid(400);
+        let yoe = year.rem_euclid(400);
+        let mp = (month + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
     /// Parses `YYYY-MM-DD` (as TOML writes a local date).
     pub fn parse(text: &str) -> Option<Self> {
         let datetime: toml::value::Datetime = text.trim().parse().ok()?;
@@ -635,6 +647,9 @@ mod tests {
         assert_eq!(Date::from_unix_days(11_016).to_string(), "2000-02-29");
         assert_eq!(Date::from_unix_days(20_417).to_string(), "2025-11-25");
         assert_eq!(Date::from_unix_days(-1).to_string(), "1969-12-31");
+        for days in [-1, 0, 59, 11_016, 20_417, 60_000] {
+            assert_eq!(Date::from_unix_days(days).unix_days(), days);
+        }
         assert_eq!(
             Date::parse("2027-03-31"),
             Some(Date {

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::report::Format;
+
 /// Finish code migrations: count every old-pattern site and ratchet the count down to zero.
 #[derive(Debug, Parser)]
 #[command(
@@ -75,10 +77,63 @@ pub struct CheckArgs {
     #[arg(long)]
     pub strict: bool,
 
+    /// Write a report: FORMAT or FORMAT=PATH (no path or `-`: stdout); repeatable, all from
+    /// the one scan. Formats: human, sarif, junit, gitlab, github, json, markdown. Without a
+    /// report on stdout, the human report is printed there too
+    #[arg(long = "report", value_name = "FORMAT[=PATH]", value_parser = parse_report)]
+    pub reports: Vec<ReportTarget>,
+
+    /// Which sites the github format annotates: those in files whose count rose, or all
+    #[arg(long, value_enum, default_value_t = Annotate::New, value_name = "WHICH")]
+    pub annotate: Annotate,
+
+    /// SARIF category (automationDetails.id) [default: the config's directory within the git
+    /// repository], so several configs can upload to code scanning side by side
+    #[arg(long, value_name = "NAME")]
+    pub category: Option<String>,
+
     /// Scan and compare only these files or directories (e.g. the staged files, from
     /// pre-commit); every other file keeps its locked count
     #[arg(value_name = "FILES")]
     pub files: Vec<PathBuf>,
+}
+
+/// `--annotate`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Annotate {
+    /// Only sites in files whose count rose above the lock
+    New,
+    /// Every site
+    All,
+}
+
+/// One `--report FORMAT[=PATH]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportTarget {
+    /// The format.
+    pub format: Format,
+    /// Where to write it; `None` for stdout.
+    pub path: Option<PathBuf>,
+}
+
+fn parse_report(text: &str) -> Result<ReportTarget, String> {
+    let (name, path) = match text.split_once('=') {
+        Some((name, path)) => (name, Some(path)),
+        None => (text, None),
+    };
+    let format = Format::from_name(name).ok_or_else(|| {
+        let names: Vec<_> = Format::ALL.iter().map(|f| f.name()).collect();
+        format!(
+            "unknown format `{name}`; expected one of {}",
+            names.join(", ")
+        )
+    })?;
+    let path = match path {
+        None | Some("-") => None,
+        Some("") => return Err("an empty path; write FORMAT=PATH or FORMAT".to_owned()),
+        Some(path) => Some(PathBuf::from(path)),
+    };
+    Ok(ReportTarget { format, path })
 }
 
 /// `longtail update`

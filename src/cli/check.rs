@@ -1,16 +1,29 @@
-//! `longtail check`: one scan, the ratchet, the human report, the exit code.
+//! `longtail check`: one scan, the ratchet, every requested report, the exit code.
 
-use miette::IntoDiagnostic;
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::Path;
+
+use miette::{Diagnostic, IntoDiagnostic, WrapErr};
 
 use super::Outcome;
-use super::args::CheckArgs;
+use super::args::{Annotate, CheckArgs, ReportTarget};
 use super::session::Session;
 use crate::check;
 use crate::lock::Lock;
-use crate::report::{ReportInput, human};
+use crate::report::{Format, Options, ReportInput, human};
+
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("{0} reports would go to stdout")]
+#[diagnostic(
+    code("longtail::usage::stdout"),
+    help("give all but one of them a path: --report FORMAT=PATH")
+)]
+struct SharedStdout(usize);
 
 /// Runs `check`.
 pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome> {
+    let targets = targets(&args.reports)?;
     let project = session.load()?;
     let lock = session.read_lock(&project)?;
     let only = if args.files.is_empty() {
@@ -18,7 +31,9 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
     } else {
         session.repo_paths(&project, &args.files)?
     };
-    let findings = session.scan(&project, only.as_ref().map(|o| o.iter().cloned().collect()));
+    let outputs: Vec<_> = targets.iter().filter_map(|t| t.path.clone()).collect();
+    let only_list = only.as_ref().map(|o| o.iter().cloned().collect());
+    let findings = session.scan_skipping(&project, only_list, &outputs);
     let scanned = findings.counts();
     let counts = match (&only, &lock) {
         (Some(only), Some(lock)) => {
@@ -39,6 +54,17 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
         // Without a lock every rule is new: nothing can have risen yet.
         verdict.increases.clear();
     }
+    let options = Options {
+        annotate_all: args.annotate == Annotate::All,
+        category: args
+            .category
+            .clone()
+            .unwrap_or_else(|| default_category(&project.config.root)),
+        verbosity: human::Verbosity {
+            quiet: session.quiet,
+            verbose: session.verbose,
+        },
+    };
     let input = ReportInput {
         config: &project.config,
         units: &project.units,
@@ -48,21 +74,112 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
         verdict: &verdict,
         strict: args.strict,
         only: only.as_ref(),
+        today: session.today,
+        version: env!("CARGO_PKG_VERSION"),
+        options: &options,
     };
-    let how = human::Verbosity {
-        quiet: session.quiet,
-        verbose: session.verbose,
-    };
-    let mut out = Vec::new();
-    human::write_check(&input, how, &mut out).into_diagnostic()?;
-    super::emit(&out)?;
     let mut outcome = if verdict.failed(args.strict) {
         Outcome::Failed
     } else {
         Outcome::Success
     };
+    for target in &targets {
+        outcome = outcome.merge(write_report(session, &input, target)?);
+    }
+    if targets.iter().any(|t| t.format == Format::Github) {
+        write_step_summary(&input)?;
+    }
     if findings.incomplete() {
         outcome = outcome.merge(super::update::incomplete_scan(&findings)?);
     }
     Ok(outcome)
+}
+
+/// The requested reports, with the human one on stdout unless another report goes there.
+fn targets(requested: &[ReportTarget]) -> miette::Result<Vec<ReportTarget>> {
+    let on_stdout = requested.iter().filter(|t| t.path.is_none()).count();
+    if on_stdout > 1 {
+        return Err(SharedStdout(on_stdout).into());
+    }
+    let mut targets = requested.to_vec();
+    if on_stdout == 0 {
+        targets.insert(
+            0,
+            ReportTarget {
+                format: Format::Human,
+                path: None,
+            },
+        );
+    }
+    Ok(targets)
+}
+
+fn write_report(
+    session: &Session,
+    input: &ReportInput<'_>,
+    target: &ReportTarget,
+) -> miette::Result<Outcome> {
+    let mut bytes = Vec::new();
+    let notes = target.format.write(input, &mut bytes).into_diagnostic()?;
+    let mut err = anstream::stderr().lock();
+    for note in notes {
+        let _ = writeln!(err, "warning: {note}");
+    }
+    match &target.path {
+        None => super::emit(&bytes)?,
+        Some(path) => {
+            let full = session.cwd.join(path);
+            // Colour belongs on terminals, not in files.
+            let bytes = if target.format == Format::Human {
+                anstream::adapter::strip_bytes(&bytes).into_vec()
+            } else {
+                bytes
+            };
+            crate::atomic::write(&full, &bytes)
+                .into_diagnostic()
+                .wrap_err_with(|| {
+                    format!(
+                        "could not write the {} report to {}",
+                        target.format.name(),
+                        path.display()
+                    )
+                })?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// With the github format on a GitHub runner, the Markdown summary goes to the job summary
+/// (the runner gives each step a file to append to).
+fn write_step_summary(input: &ReportInput<'_>) -> miette::Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let mut bytes = Vec::new();
+    Format::Markdown
+        .write(input, &mut bytes)
+        .into_diagnostic()?;
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(&bytes))
+        .into_diagnostic()
+        .wrap_err("could not append to $GITHUB_STEP_SUMMARY")
+}
+
+/// The config's directory relative to the enclosing git repository ("" at its root), so two
+/// configs in one repository upload to distinct code scanning categories by default.
+fn default_category(root: &Path) -> String {
+    let Some(repo) = root.ancestors().find(|dir| dir.join(".git").exists()) else {
+        return String::new();
+    };
+    root.strip_prefix(repo)
+        .map(|rel| {
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .unwrap_or_default()
 }

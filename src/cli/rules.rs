@@ -5,7 +5,7 @@ use miette::IntoDiagnostic;
 use super::Outcome;
 use super::session::Session;
 use crate::check::Verdict;
-use crate::report::{ReportInput, human};
+use crate::report::{Options, ReportInput, human};
 
 /// Runs `rules`.
 pub(super) fn run(session: &Session) -> miette::Result<Outcome> {
@@ -22,6 +22,9 @@ pub(super) fn run(session: &Session) -> miette::Result<Outcome> {
         verdict: &Verdict::default(),
         strict: false,
         only: None,
+        today: session.today,
+        version: env!("CARGO_PKG_VERSION"),
+        options: &Options::default(),
     };
     let mut out = Vec::new();
     human::write_rules(&input, &mut out).into_diagnostic()?;

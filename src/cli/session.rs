@@ -145,15 +145,38 @@ impl Session {
 
     /// Scans the whole tree, or only `only`, printing per-file warnings on stderr.
     pub fn scan(&self, project: &Project, only: Option<Vec<RepoPath>>) -> Findings {
+        self.scan_skipping(project, only, &[])
+    }
+
+    /// Like [`Session::scan`], also leaving out `outputs`: the report files this run writes
+    /// (they quote the very sites, and would count on the next run).
+    pub fn scan_skipping(
+        &self,
+        project: &Project,
+        only: Option<Vec<RepoPath>>,
+        outputs: &[PathBuf],
+    ) -> Findings {
         let config = &project.config;
+        let root = normalize(&config.root);
+        let mut skip = vec![
+            RepoPath::new(config.file_name()),
+            RepoPath::new(config.settings.lock.clone()),
+        ];
+        for output in outputs {
+            let full = normalize(&self.cwd.join(output));
+            if let Ok(relative) = full.strip_prefix(&root) {
+                let parts: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                skip.push(RepoPath::new(parts.join("/")));
+            }
+        }
         let options = ScanOptions {
             threads: self.threads,
             hidden: config.settings.hidden,
             only,
-            skip: vec![
-                RepoPath::new(config.file_name()),
-                RepoPath::new(config.settings.lock.clone()),
-            ],
+            skip,
         };
         let findings = scan::scan_tree(&config.root, &project.rules, &options);
         let mut err = anstream::stderr().lock();

@@ -11,7 +11,7 @@ use super::session::{Project, Session};
 use crate::check::{self, Verdict};
 use crate::lock::{self, Lock};
 use crate::model::{Findings, total};
-use crate::report::{ReportInput, human};
+use crate::report::{Options, ReportInput, human};
 
 #[derive(Debug, thiserror::Error, Diagnostic)]
 #[error("the scan is incomplete: {count} {} could not be read", if *count == 1 { "file" } else { "files" })]
@@ -81,6 +81,9 @@ pub(super) fn write_lock(
             },
             strict: false,
             only: None,
+            today: session.today,
+            version: env!("CARGO_PKG_VERSION"),
+            options: &Options::default(),
         };
         let how = human::Verbosity {
             quiet: true,

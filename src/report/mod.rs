@@ -1,13 +1,26 @@
 //! Reports: turning one finished scan, the lock and the ratchet's verdict into bytes for a
 //! reader. Every format reads the same `ReportInput` and writes to a `&mut dyn Write`; none of
-//! them re-scans, re-reads the lock or touches the file system.
+//! them re-scans, re-reads the lock or touches the file system. `rows` and `summary` derive
+//! what several formats share (per-site status and fingerprints; totals per migration and unit).
 
+pub mod github;
+pub mod gitlab;
 pub mod human;
+pub mod json;
+pub mod junit;
+pub mod markdown;
+mod rows;
+pub mod sarif;
+mod summary;
 
 use std::collections::BTreeSet;
+use std::io::{self, Write};
+
+pub use rows::{Fingerprint, SiteRow, rows};
+pub use summary::{MigrationSummary, UnitSummary, summarize};
 
 use crate::check::Verdict;
-use crate::config::{Config, Migration, Rule};
+use crate::config::{Config, Date, Migration, Rule};
 use crate::lock::Lock;
 use crate::model::{Counts, Findings, RepoPath, RuleId};
 use crate::units::Units;
@@ -31,6 +44,23 @@ pub struct ReportInput<'a> {
     pub strict: bool,
     /// The files scanned when only some were (pre-commit mode).
     pub only: Option<&'a BTreeSet<RepoPath>>,
+    /// Today, for deadline countdowns.
+    pub today: Date,
+    /// longtail's version, for the formats that name their producer.
+    pub version: &'a str,
+    /// Options of individual formats.
+    pub options: &'a Options,
+}
+
+/// Options that only some formats read.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// GitHub annotations: every site rather than only new ones.
+    pub annotate_all: bool,
+    /// SARIF `automationDetails.id` category, so several configs can upload side by side.
+    pub category: String,
+    /// Human report verbosity.
+    pub verbosity: human::Verbosity,
 }
 
 impl ReportInput<'_> {
@@ -47,4 +77,81 @@ impl ReportInput<'_> {
             .copied()
             .unwrap_or(0)
     }
+
+    /// Whether the lock knows this rule (a rule it does not know is new, not increased).
+    pub fn locks_rule(&self, rule: &RuleId) -> bool {
+        self.lock.is_some_and(|l| l.rules.contains_key(rule))
+    }
+
+    /// Whether the run fails the ratchet.
+    pub fn failed(&self) -> bool {
+        self.verdict.failed(self.strict)
+    }
 }
+
+/// The report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Format {
+    /// For people, on a terminal.
+    Human,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML, for GitLab's test report widget and Jenkins.
+    Junit,
+    /// GitLab Code Quality JSON.
+    Gitlab,
+    /// GitHub workflow-command annotations.
+    Github,
+    /// longtail's own JSON (`schemas/report.schema.json`).
+    Json,
+    /// A Markdown summary for a job summary or a tracking issue.
+    Markdown,
+}
+
+impl Format {
+    /// Every format, in the order the help lists them.
+    pub const ALL: [Format; 7] = [
+        Format::Human,
+        Format::Sarif,
+        Format::Junit,
+        Format::Gitlab,
+        Format::Github,
+        Format::Json,
+        Format::Markdown,
+    ];
+
+    /// The format's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Sarif => "sarif",
+            Format::Junit => "junit",
+            Format::Gitlab => "gitlab",
+            Format::Github => "github",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+        }
+    }
+
+    /// The format called `name`.
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+
+    /// Writes the report; returns notes for stderr (e.g. what SARIF had to leave out).
+    pub fn write(self, input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<Vec<String>> {
+        match self {
+            Format::Human => human::write_check(input, input.options.verbosity, out)?,
+            Format::Sarif => return sarif::write(input, out),
+            Format::Junit => junit::write(input, out)?,
+            Format::Gitlab => gitlab::write(input, out)?,
+            Format::Github => github::write(input, out)?,
+            Format::Json => json::write(input, out)?,
+            Format::Markdown => markdown::write(input, out)?,
+        }
+        Ok(Vec::new())
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod fixture;

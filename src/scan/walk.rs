@@ -24,7 +24,8 @@ pub struct ScanOptions {
     /// (pre-commit mode); they still pass through the same ignore rules as in a full walk, so
     /// the counts agree with a full scan.
     pub only: Option<Vec<RepoPath>>,
-    /// Files never counted: longtail's own config and lock, which name the very patterns.
+    /// Files never counted: longtail's own config and lock, which name the very patterns, and
+    /// the reports being written.
     pub skip: Vec<RepoPath>,
 }
 

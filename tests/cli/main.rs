@@ -23,4 +23,5 @@ mod errors;
 mod parity;
 mod ratchet;
 mod readme;
+mod reports;
 mod support;

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Proves the reports are accepted by their real consumers: SARIF against the OASIS schema,
+# GitHub's ingestion rules and the SARIF Multitool; JUnit against the Jenkins xUnit XSD and
+# GitLab's rules; GitLab Code Quality against GitLab's schema; the JSON report and the
+# committed schemas with check-jsonschema. Uses the toolkit in ../shared/conformance and
+# skips (with a note) when it is absent: the project's own tests never depend on it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+toolkit=$root/../shared/conformance
+if [ ! -x "$toolkit/validate" ]; then
+  echo "conformance: $toolkit not found; skipped (the project's tests do not need it)"
+  exit 0
+fi
+"$toolkit/setup"
+cargo build --locked --quiet
+bin=$root/target/debug/longtail
+out=$root/target/conformance
+rm -rf "$out"
+mkdir -p "$out/trees"
+
+# Trees: the example as committed, the example with a new site, an awkward tree, an empty one.
+cp -r examples/services-demo "$out/trees/example"
+cp -r examples/services-demo "$out/trees/example-new-site"
+printf '\n\ndef load(payload):\n    return User.parse_obj(payload)\n' \
+  >> "$out/trees/example-new-site/services/auth/app/models.py"
+awkward=$out/trees/awkward
+mkdir -p "$awkward/svc api" "$awkward/lib"
+cat > "$awkward/longtail.toml" <<'TOML'
+[units.api]
+paths = ["svc api/**"]
+[migrations.py2]
+title = "Pydantic <v2> & \"friends\""
+docs = "https://example.com/migrate"
+[migrations.py2.rules.parse-obj]
+pattern = '(\w+)\.parse_obj\('
+message = "parse_obj() is gone: use model_validate() <now> & 'soon', 100% sure :: ok, really"
+severity = "error"
+replace = "$1.model_validate("
+[migrations.py2.rules.config]
+pattern = 'class Config:\n\s+'
+multiline = true
+message = "use model_config"
+severity = "note"
+TOML
+printf 'import x\r\n\tuser = User.parse_obj(data)\r\n' > "$awkward/svc api/mödels.py"
+printf 'a = A.parse_obj(1); b = B.parse_obj(2)\nclass Config:\n    orm_mode = True\n' > "$awkward/lib/a,b:c%%.py"
+(cd "$awkward" && "$bin" -q update >/dev/null)
+printf '\t\tq = Q.parse_obj(é)\r\n' >> "$awkward/svc api/mödels.py"
+# More sites than GitHub takes in one run: the SARIF report must cut to 25,000 and say so.
+many=$out/trees/many
+mkdir -p "$many"
+printf '[migrations.m.rules.r]\npattern = "foo"\nmessage = "m"\n' > "$many/longtail.toml"
+for i in 1 2 3; do seq 9000 | sed 's/.*/foo = 1/' > "$many/f$i.py"; done
+empty=$out/trees/empty
+mkdir -p "$empty"
+printf '[migrations.m.rules.r]\npattern = "never-matches-anything"\nmessage = "m"\n' > "$empty/longtail.toml"
+
+for tree in "$out"/trees/*; do
+  name=$(basename "$tree")
+  set +e
+  (cd "$tree" && "$bin" check \
+    --report "sarif=$out/$name.sarif" \
+    --report "junit=$out/$name.xml" \
+    --report "gitlab=$out/$name.codequality.json" \
+    --report "json=$out/$name.report.json" \
+    --report "markdown=$out/$name.md" >/dev/null)
+  code=$?
+  set -e
+  if [ "$code" -gt 1 ]; then
+    echo "conformance: longtail check failed on $name (exit $code)"
+    exit 1
+  fi
+done
+
+validate=$toolkit/validate
+"$validate" sarif "$out"/*.sarif
+"$validate" junit "$out"/*.xml
+"$validate" gitlab-codequality "$out"/*.codequality.json
+"$validate" json-schema schemas/*.json
+home=${CONFORMANCE_HOME:-$HOME/.cache/longtail-conformance}
+"$home/venv/bin/check-jsonschema" --schemafile schemas/report.schema.json "$out"/*.report.json
+echo "conformance: every report accepted"
