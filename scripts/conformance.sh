@@ -26,23 +26,7 @@ printf '\n\ndef load(payload):\n    return User.parse_obj(payload)\n' \
   >> "$out/trees/example-new-site/services/auth/app/models.py"
 awkward=$out/trees/awkward
 mkdir -p "$awkward/svc api" "$awkward/lib"
-cat > "$awkward/longtail.toml" <<'TOML'
-[units.api]
-paths = ["svc api/**"]
-[migrations.py2]
-title = "Pydantic <v2> & \"friends\""
-docs = "https://example.com/migrate"
-[migrations.py2.rules.parse-obj]
-pattern = '(\w+)\.parse_obj\('
-message = "parse_obj() is gone: use model_validate() <now> & 'soon', 100% sure :: ok, really"
-severity = "error"
-replace = "$1.model_validate("
-[migrations.py2.rules.config]
-pattern = 'class Config:\n\s+'
-multiline = true
-message = "use model_config"
-severity = "note"
-TOML
+cp tests/fixtures/awkward.toml "$awkward/longtail.toml"
 printf 'import x\r\n\tuser = User.parse_obj(data)\r\n' > "$awkward/svc api/mödels.py"
 printf 'a = A.parse_obj(1); b = B.parse_obj(2)\nclass Config:\n    orm_mode = True\n' > "$awkward/lib/a,b:c%%.py"
 (cd "$awkward" && "$bin" -q update >/dev/null)

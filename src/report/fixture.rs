@@ -13,32 +13,7 @@ use crate::units::Units;
 
 use super::{Options, ReportInput};
 
-const CONFIG: &str = r#"
-[units.api]
-paths = ["svc api/**"]
-owner = "@acme/api"
-
-[migrations.py2]
-title = "Pydantic <v2> & \"friends\""
-docs = "https://example.com/migrate"
-deadline = 2026-12-01
-
-[migrations.py2.rules.parse-obj]
-pattern = '\.parse_obj\('
-message = "parse_obj() is gone: use model_validate() <now> & 'soon', 100% sure :: ok\nsecond line"
-severity = "error"
-replace = ".model_validate("
-
-[migrations.py2.rules.config]
-pattern = 'class Config:\n\s+'
-multiline = true
-message = "use model_config"
-severity = "note"
-
-[migrations.py2.rules.fresh]
-pattern = 'x'
-message = "a rule the lock does not know yet"
-"#;
+const CONFIG: &str = include_str!("../../tests/fixtures/awkward.toml");
 
 /// Everything a `ReportInput` borrows.
 pub(crate) struct Fixture {

@@ -345,20 +345,25 @@ mod tests {
     use super::*;
     use crate::model::{FileSites, RepoPath, RuleId, Site};
 
-    #[test]
-    fn keeps_new_sites_first_when_over_githubs_limit() {
-        let mut fixture = Fixture::new(false);
-        let rule = RuleId::new("py2", "config");
-        let many: Vec<Site> = (1..=9_000)
+    /// 9,000 one-line sites whose line text and replacement are `text`.
+    fn sites(text: &str, replacement: Option<&str>) -> Vec<Site> {
+        (1..=9_000)
             .map(|line| Site {
                 line,
                 column: 1,
                 end_line: line,
                 end_column: 4,
-                line_text: format!("line {line}"),
-                replacement: None,
+                line_text: text.to_owned(),
+                replacement: replacement.map(str::to_owned),
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn keeps_new_sites_first_when_over_githubs_limit() {
+        let mut fixture = Fixture::new(false);
+        let rule = RuleId::new("py2", "config");
+        let many = sites("a short line", None);
         let files = fixture.findings.sites.entry(rule.clone()).or_default();
         let locked = fixture.lock.rules.entry(rule).or_default();
         for name in ["a.py", "b.py", "c.py"] {
@@ -407,16 +412,7 @@ mod tests {
         let mut fixture = Fixture::new(false);
         let rule = RuleId::new("py2", "config");
         let long = "x".repeat(240);
-        let many: Vec<Site> = (1..=9_000)
-            .map(|line| Site {
-                line,
-                column: 1,
-                end_line: line,
-                end_column: 4,
-                line_text: long.clone(),
-                replacement: Some(long.clone()),
-            })
-            .collect();
+        let many = sites(&long, Some(&long));
         let files = fixture.findings.sites.entry(rule).or_default();
         for name in ["a.py", "b.py", "c.py"] {
             let found = FileSites {

@@ -7,28 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::support::{Tree, lock_counts};
 
-const CONFIG: &str = r#"
-[units.api]
-paths = ["svc api/**"]
-owner = "@acme/api"
-
-[migrations.py2]
-title = "Pydantic <v2> & \"friends\""
-docs = "https://example.com/migrate"
-deadline = 2027-03-31
-
-[migrations.py2.rules.parse-obj]
-pattern = '(\w+)\.parse_obj\('
-message = "parse_obj() is gone: use model_validate() <now> & 'soon', 100% sure :: ok, really"
-severity = "error"
-replace = "$1.model_validate("
-
-[migrations.py2.rules.config]
-pattern = 'class Config:\n\s+'
-multiline = true
-message = "use model_config"
-severity = "note"
-"#;
+const CONFIG: &str = include_str!("../fixtures/awkward.toml");
 
 fn tree() -> Tree {
     let tree = Tree::git();
