@@ -255,6 +255,30 @@ pub fn render(lock: &Lock) -> String {
     out
 }
 
+// The lock's shape, for its JSON Schema only: the lock is read and written by hand above so
+// that every error has a span and the output is one line per entry.
+/// longtail.lock: the committed ratchet, written by `longtail update`. Counts may only go down.
+#[derive(schemars::JsonSchema)]
+#[schemars(title = "longtail.lock")]
+#[allow(dead_code, reason = "describes the file for schemars; never built")]
+struct LockFile {
+    /// The lock format's version; this longtail reads and writes 1.
+    #[schemars(range(min = 1, max = 1))]
+    version: u64,
+    /// Per rule id (`migration/rule`): per path relative to the repository root, the number of
+    /// sites the ratchet allows. A rule with an empty table is locked at zero.
+    #[serde(flatten)]
+    rules: BTreeMap<String, BTreeMap<String, u64>>,
+}
+
+/// The JSON Schema of longtail.lock, as committed in `schemas/longtail-lock.schema.json`.
+pub fn schema() -> String {
+    let schema = schemars::schema_for!(LockFile);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// Writes the lock atomically.
 pub fn write(path: &Path, lock: &Lock) -> io::Result<()> {
     crate::atomic::write(path, render(lock).as_bytes())

@@ -67,6 +67,27 @@ pub enum Command {
     Init,
     /// List the rules with their remaining and locked counts
     Rules,
+    /// Print the JSON Schema of longtail.toml, longtail.lock or the JSON report
+    Schema(SchemaArgs),
+}
+
+/// `longtail schema`
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which file's schema
+    #[arg(value_enum)]
+    pub which: SchemaKind,
+}
+
+/// The files longtail publishes a JSON Schema for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// longtail.toml (schemas/longtail.schema.json)
+    Config,
+    /// longtail.lock (schemas/longtail-lock.schema.json)
+    Lock,
+    /// The JSON report (schemas/report.schema.json)
+    Report,
 }
 
 /// `longtail check`

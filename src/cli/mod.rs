@@ -110,6 +110,15 @@ fn execute(cli: &Cli) -> miette::Result<Outcome> {
         Command::Update(args) => update::run(&session, args),
         Command::Init => init::run(&session),
         Command::Rules => rules::run(&session),
+        Command::Schema(args) => {
+            let text = match args.which {
+                args::SchemaKind::Config => crate::config::schema(),
+                args::SchemaKind::Lock => crate::lock::schema(),
+                args::SchemaKind::Report => crate::report::json::schema(),
+            };
+            emit(text.as_bytes())?;
+            Ok(Outcome::Success)
+        }
     }
 }
 

@@ -20,6 +20,7 @@
 
 mod commands;
 mod errors;
+mod integrations;
 mod parity;
 mod ratchet;
 mod readme;

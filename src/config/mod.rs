@@ -6,9 +6,13 @@
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-use indexmap::IndexMap;
 use serde::Deserialize;
 use toml::Spanned;
+
+mod raw;
+
+pub use raw::schema;
+use raw::{RawConfig, RawMigration, RawRule, RawSettings, RawUnit};
 
 use crate::diag::{self, Area, FileProblems, Problem};
 use crate::model::RuleId;
@@ -17,7 +21,7 @@ use crate::model::RuleId;
 pub const FILE_NAME: &str = "longtail.toml";
 
 /// How finely the ratchet compares counts.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Granularity {
     /// Per rule per file.
@@ -30,7 +34,9 @@ pub enum Granularity {
 }
 
 /// How loudly a rule's sites are reported.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Informational.
@@ -114,72 +120,6 @@ impl Date {
             _ => None,
         }
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    #[serde(default)]
-    settings: RawSettings,
-    #[serde(default)]
-    units: IndexMap<Spanned<String>, RawUnit>,
-    #[serde(default)]
-    migrations: IndexMap<Spanned<String>, RawMigration>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawSettings {
-    lock: Option<Spanned<String>>,
-    #[serde(default)]
-    ratchet: Granularity,
-    #[serde(default)]
-    hidden: bool,
-    #[serde(default)]
-    include: Vec<Spanned<String>>,
-    #[serde(default)]
-    exclude: Vec<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawUnit {
-    paths: Vec<Spanned<String>>,
-    owner: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawMigration {
-    title: Option<String>,
-    docs: Option<Spanned<String>>,
-    deadline: Option<Spanned<toml::value::Datetime>>,
-    owner: Option<String>,
-    #[serde(default)]
-    rules: IndexMap<Spanned<String>, RawRule>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRule {
-    pattern: Spanned<String>,
-    message: Spanned<String>,
-    #[serde(default)]
-    severity: Severity,
-    #[serde(default)]
-    paths: Vec<Spanned<String>>,
-    #[serde(default)]
-    exclude: Vec<Spanned<String>>,
-    replace: Option<String>,
-    docs: Option<Spanned<String>>,
-    #[serde(default)]
-    ignore_case: bool,
-    #[serde(default)]
-    word: bool,
-    #[serde(default)]
-    literal: bool,
-    #[serde(default)]
-    multiline: bool,
 }
 
 /// A glob as the user wrote it, with its place in the config.
