@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves the reports are accepted by their real consumers: SARIF against the OASIS schema,
+# Proves the reports and integration files are accepted by their real consumers: SARIF against the OASIS schema,
 # GitHub's ingestion rules and the SARIF Multitool; JUnit against the Jenkins xUnit XSD and
 # GitLab's rules; GitLab Code Quality against GitLab's schema; the JSON report and the
 # committed schemas with check-jsonschema. Uses the toolkit in ../shared/conformance and
@@ -62,6 +62,21 @@ validate=$toolkit/validate
 "$validate" junit "$out"/*.xml
 "$validate" gitlab-codequality "$out"/*.codequality.json
 "$validate" json-schema schemas/*.json
+"$validate" pre-commit-hooks .pre-commit-hooks.yaml
 home=${CONFORMANCE_HOME:-$HOME/.cache/longtail-conformance}
-"$home/venv/bin/check-jsonschema" --schemafile schemas/report.schema.json "$out"/*.report.json
+checkjs=$home/venv/bin/check-jsonschema
+"$checkjs" --schemafile schemas/report.schema.json "$out"/*.report.json
+# The config and lock schemas accept every config and lock we ship or generate...
+"$checkjs" --schemafile schemas/longtail.schema.json \
+  examples/services-demo/longtail.toml tests/fixtures/awkward.toml src/cli/starter.toml
+"$checkjs" --default-filetype toml --schemafile schemas/longtail-lock.schema.json \
+  examples/services-demo/longtail.lock "$out"/trees/awkward/longtail.lock
+# ...and reject what longtail rejects (an unknown key, a count that is not a number).
+printf '[migrations.m.rules.r]\npattern = "x"\nmessage = "m"\nignorecase = true\n' > "$out/bad-config.toml"
+printf 'version = 1\n["m/r"]\n"a.py" = "3"\n' > "$out/bad.lock"
+if "$checkjs" --schemafile schemas/longtail.schema.json "$out/bad-config.toml" >/dev/null 2>&1 \
+  || "$checkjs" --default-filetype toml --schemafile schemas/longtail-lock.schema.json "$out/bad.lock" >/dev/null 2>&1; then
+  echo "conformance: a schema accepted a file longtail rejects"
+  exit 1
+fi
 echo "conformance: every report accepted"
