@@ -9,6 +9,7 @@ mod atomic;
 pub mod check;
 pub mod cli;
 pub mod config;
+mod confine;
 pub mod diag;
 pub mod lock;
 pub mod model;

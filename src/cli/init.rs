@@ -26,7 +26,7 @@ pub(super) fn run(session: &Session) -> miette::Result<Outcome> {
         return Err(Exists(path).into());
     }
     let project = load_text(&path, &session.shown(&path), STARTER)?;
-    let lock_path = project.config.lock_path();
+    let lock_path = session.lock_path(&project)?;
     if lock_path.exists() {
         return Err(Exists(lock_path).into());
     }

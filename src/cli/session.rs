@@ -69,6 +69,14 @@ enum SessionError {
     #[error("`{}` is not a regular file", .0.display())]
     #[diagnostic(code("longtail::usage::not-a-file"))]
     NotAFile(PathBuf),
+    #[error("`{}` is not used: {}", .0.display(), .1)]
+    #[diagnostic(
+        code("longtail::usage::outside-repository"),
+        help(
+            "longtail reads and writes its config and lock only inside the repository; replace the symlink with the file"
+        )
+    )]
+    Escapes(PathBuf, String),
     #[error("`{}` is not a valid UTF-8 path", .0.display())]
     #[diagnostic(code(longtail::usage::path))]
     NotUtf8(PathBuf),
@@ -123,6 +131,14 @@ impl Session {
         if path.exists() && !path.is_file() {
             return Err(SessionError::NotAFile(path).into());
         }
+        // A config that is a symlink out of its own directory would let a planted link feed
+        // longtail any file on the machine.
+        if let Some(root) = path.parent() {
+            if path.exists() {
+                crate::confine::inside(root, &path)
+                    .map_err(|err| SessionError::Escapes(path.clone(), err.to_string()))?;
+            }
+        }
         let text = std::fs::read_to_string(&path)
             .into_diagnostic()
             .wrap_err_with(|| format!("could not read {}", path.display()))?;
@@ -139,8 +155,17 @@ impl Session {
 
     /// Reads the project's lock; `None` when there is none yet.
     pub fn read_lock(&self, project: &Project) -> miette::Result<Option<Lock>> {
+        let path = self.lock_path(project)?;
+        let shown = self.shown(&project.config.lock_path());
+        Ok(lock::read(&path, &shown)?)
+    }
+
+    /// Where the lock is read and written: `settings.lock` resolved through any symlink, which
+    /// must stay inside the repository (a link planted in the tree cannot aim a write elsewhere).
+    pub fn lock_path(&self, project: &Project) -> miette::Result<PathBuf> {
         let path = project.config.lock_path();
-        Ok(lock::read(&path, &self.shown(&path))?)
+        crate::confine::inside(&project.config.root, &path)
+            .map_err(|err| SessionError::Escapes(path, err.to_string()).into())
     }
 
     /// Scans the whole tree, or only `only`, printing per-file warnings on stderr.

@@ -65,7 +65,7 @@ pub(super) fn write_lock(
         old.unwrap_or(&empty),
         session.today,
     );
-    let path = project.config.lock_path();
+    let path = session.lock_path(project)?;
     let shown = &project.config.settings.lock;
     let mut out = Vec::new();
     if !verdict.increases.is_empty() && !allow_increase && old.is_some() {

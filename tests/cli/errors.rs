@@ -451,3 +451,115 @@ fn a_fifo_where_the_lock_or_config_should_be_is_an_error_not_a_hang() {
         run.stderr
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_lock_or_config_that_links_out_of_the_repository_is_refused() {
+    use std::os::unix::fs::symlink;
+    let outside = Tree::new();
+    outside
+        .write("victim.lock", "version = 1\n")
+        .write("evil.toml", RULE);
+    let tree = Tree::git();
+    tree.write("longtail.toml", RULE).write("a.py", "x\n");
+    symlink(
+        outside.path().join("victim.lock"),
+        tree.path().join("longtail.lock"),
+    )
+    .unwrap();
+    for args in [&["check"][..], &["update"], &["update", "--allow-increase"]] {
+        let run = tree.longtail(args).expect(2);
+        assert!(
+            run.stderr.contains("outside the repository"),
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        outside.read("victim.lock"),
+        "version = 1\n",
+        "nothing written outside"
+    );
+    // A lock path through a symlinked directory is refused the same way.
+    std::fs::remove_file(tree.path().join("longtail.lock")).unwrap();
+    symlink(outside.path(), tree.path().join("ci")).unwrap();
+    tree.write(
+        "longtail.toml",
+        format!("[settings]\nlock = 'ci/new.lock'\n{RULE}"),
+    );
+    tree.longtail(&["update"]).expect(2);
+    assert!(!outside.exists("new.lock"));
+    // A config that is a link out of the repository is not read.
+    let other = Tree::git();
+    symlink(
+        outside.path().join("evil.toml"),
+        other.path().join("longtail.toml"),
+    )
+    .unwrap();
+    let run = other.longtail(&["check"]).expect(2);
+    assert!(
+        run.stderr.contains("outside the repository"),
+        "{}",
+        run.stderr
+    );
+    // A link that stays inside is followed, and stays a link.
+    let inner = Tree::git();
+    inner
+        .write("longtail.toml", RULE)
+        .write("a.py", "x\n")
+        .write("ci/.keep", "");
+    symlink(
+        inner.path().join("ci/real.lock"),
+        inner.path().join("longtail.lock"),
+    )
+    .unwrap();
+    inner.longtail(&["update"]).expect(0);
+    assert!(inner.read("ci/real.lock").contains("\"a.py\" = 1"));
+    assert!(
+        std::fs::symlink_metadata(inner.path().join("longtail.lock"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_devices_in_the_tree_are_skipped() {
+    let tree = Tree::git();
+    tree.write("longtail.toml", RULE).write("a.py", "x\n");
+    let mkfifo = std::process::Command::new("mkfifo")
+        .arg(tree.path().join("pipe.py"))
+        .status()
+        .unwrap();
+    assert!(mkfifo.success());
+    // A character device (as root only: mknod needs the privilege).
+    let _ = std::process::Command::new("mknod")
+        .arg(tree.path().join("null.py"))
+        .args(["c", "1", "3"])
+        .status();
+    let run = tree.longtail(&["check", "-v"]).expect(0);
+    assert!(run.stdout.contains("1 site left"), "{}", run.stdout);
+    assert!(run.stderr.is_empty(), "{}", run.stderr);
+}
+
+#[test]
+fn temporary_files_of_a_killed_writer_are_swept_on_the_next_write() {
+    let tree = Tree::git();
+    tree.write("longtail.toml", RULE).write("a.py", "x\n");
+    tree.write(".longtail-abc123.tmp", "half a lock");
+    tree.longtail(&["update"]).expect(0);
+    assert!(!tree.exists(".longtail-abc123.tmp"));
+    assert!(tree.exists("longtail.lock"));
+}
+
+#[test]
+fn a_pattern_that_compiles_too_big_is_a_clear_error() {
+    let stderr =
+        config_error("[migrations.m.rules.r]\npattern = '\\w{1000}{1000}'\nmessage = 'm'\n");
+    assert!(
+        stderr.contains("longtail::config::invalid-regex"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("size limit"), "{stderr}");
+}
