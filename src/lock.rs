@@ -93,12 +93,11 @@ pub fn parse(name: &str, text: &str) -> Result<Lock, FileProblems> {
         };
         let mut files = BTreeMap::new();
         for (path, count) in entries {
-            if let Some(path) = check_path(path.get_ref(), path.span(), &mut problems) {
-                if let Some(count) = check_count(count.get_ref(), count.span(), &mut problems) {
-                    if count > 0 {
-                        files.insert(path, count);
-                    }
-                }
+            if let Some(path) = check_path(path.get_ref(), path.span(), &mut problems)
+                && let Some(count) = check_count(count.get_ref(), count.span(), &mut problems)
+                && count > 0
+            {
+                files.insert(path, count);
             }
         }
         lock.rules

@@ -133,11 +133,11 @@ impl Session {
         }
         // A config that is a symlink out of its own directory would let a planted link feed
         // longtail any file on the machine.
-        if let Some(root) = path.parent() {
-            if path.exists() {
-                crate::confine::inside(root, &path)
-                    .map_err(|err| SessionError::Escapes(path.clone(), err.to_string()))?;
-            }
+        if let Some(root) = path.parent()
+            && path.exists()
+        {
+            crate::confine::inside(root, &path)
+                .map_err(|err| SessionError::Escapes(path.clone(), err.to_string()))?;
         }
         let text = std::fs::read_to_string(&path)
             .into_diagnostic()

@@ -127,10 +127,10 @@ fn merge(rules: &CompiledRules, partials: Vec<Partial>) -> Findings {
     }
     for partial in partials {
         for (index, path, sites) in partial.sites {
-            if let Some(rule) = rules.rules.get(index) {
-                if let Some(files) = findings.sites.get_mut(&rule.id) {
-                    files.insert(path, sites);
-                }
+            if let Some(rule) = rules.rules.get(index)
+                && let Some(files) = findings.sites.get_mut(&rule.id)
+            {
+                files.insert(path, sites);
             }
         }
         findings.searched.extend(partial.searched);
