@@ -321,3 +321,55 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn counts() -> impl Strategy<Value = Counts> {
+        let files = prop::collection::btree_map("(a|b|c)/[xyz]\\.py", 0u64..5, 0..6);
+        files.prop_map(|files| {
+            let files: BTreeMap<_, _> = files
+                .into_iter()
+                .filter(|(_, c)| *c > 0)
+                .map(|(p, c)| (RepoPath::new(p), c))
+                .collect();
+            BTreeMap::from([(RuleId::from_lock("m/r".into()), files)])
+        })
+    }
+
+    proptest! {
+        /// What `update` writes without --allow-increase is the current count, and it does so
+        /// only when the verdict has no increase: then no count at the ratchet's granularity is
+        /// above the old lock's.
+        #[test]
+        fn update_never_raises_a_count(
+            ratchet in prop_oneof![Just("file"), Just("unit"), Just("rule")],
+            old in counts(),
+            now in counts(),
+        ) {
+            let text = format!(
+                "[settings]\nratchet = '{ratchet}'\n[units.a]\npaths = ['a/**']\n[units.b]\npaths = ['b/**']\n\
+                 [migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\n"
+            );
+            let config = crate::config::parse(Path::new("/r/longtail.toml"), "longtail.toml", &text).unwrap();
+            let units = Units::compile(&config).unwrap();
+            let lock = Lock { rules: old };
+            let day = Date { year: 2026, month: 1, day: 1 };
+            let verdict = compare(&config, &units, &now, &lock, day);
+            if verdict.increases.is_empty() {
+                let rule = RuleId::from_lock("m/r".into());
+                let before = group(&lock.rules[&rule], config.settings.ratchet, &units);
+                let after = group(&now[&rule], config.settings.ratchet, &units);
+                for (scope, count) in after {
+                    prop_assert!(count <= before.get(&scope).copied().unwrap_or(0));
+                }
+            }
+        }
+    }
+}

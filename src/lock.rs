@@ -383,3 +383,66 @@ mod tests {
         assert_eq!(err.problems()[0].code, "longtail::lock::missing-key");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::{Lock, parse, render};
+    use crate::model::{RepoPath, RuleId};
+
+    /// A path segment: any characters but `/`, never `.` or `..`.
+    fn segment() -> impl Strategy<Value = String> {
+        "[^/]{1,12}".prop_filter("not . or ..", |s| s != "." && s != "..")
+    }
+
+    fn path() -> impl Strategy<Value = String> {
+        prop::collection::vec(segment(), 1..4).prop_map(|parts| parts.join("/"))
+    }
+
+    fn lock() -> impl Strategy<Value = Lock> {
+        let files = prop::collection::btree_map(path(), 1..=i64::MAX as u64, 0..5);
+        prop::collection::btree_map("\\PC{0,20}", files, 0..5).prop_map(|rules| Lock {
+            rules: rules
+                .into_iter()
+                .map(|(rule, files)| {
+                    let files: BTreeMap<_, _> = files
+                        .into_iter()
+                        .map(|(p, c)| (RepoPath::new(p), c))
+                        .collect();
+                    (RuleId::from_lock(rule), files)
+                })
+                .collect(),
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn rendering_then_parsing_gives_the_same_lock(lock in lock()) {
+            prop_assert_eq!(parse("l", &render(&lock)).unwrap(), lock);
+        }
+
+        #[test]
+        fn parsing_arbitrary_bytes_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let _ = parse("l", &String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn parsing_lock_like_text_never_panics(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    Just("version = 1".to_owned()),
+                    "\\[\"[a-z/]{0,8}\"\\]",
+                    "\"[a-z./]{0,8}\" = -?[0-9]{1,20}",
+                    "[<=>|]{7}.{0,5}",
+                    "\\PC{0,20}",
+                ],
+                0..12,
+            )
+        ) {
+            let _ = parse("l", &lines.join("\n"));
+        }
+    }
+}

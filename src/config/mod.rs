@@ -611,3 +611,36 @@ mod tests {
         assert_eq!(normalize_inside("a/.."), None);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use std::path::Path;
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn parsing_arbitrary_text_never_panics(text in "\\PC{0,300}") {
+            let _ = super::parse(Path::new("/r/longtail.toml"), "longtail.toml", &text);
+        }
+
+        #[test]
+        fn parsing_config_like_text_never_panics(
+            lines in prop::collection::vec(
+                prop_oneof![
+                    "\\[(settings|units\\.[a-z]{1,3}|migrations\\.[a-z]{0,3}(\\.rules\\.[a-z\"]{0,3})?)\\]",
+                    "(pattern|message|severity|paths|exclude|lock|ratchet|deadline|docs|word) = ",
+                    "[a-z_]{1,10} = (\"[^\"]{0,10}\"|'[^']{0,10}'|[0-9-]{1,12}|true|\\[\\]|\\{\\})",
+                ],
+                0..16,
+            )
+        ) {
+            let text = lines.join("\n");
+            if let Ok(config) = super::parse(Path::new("/r/longtail.toml"), "longtail.toml", &text) {
+                // Whatever validates must also compile or report, never panic.
+                let _ = crate::rules::compile(&config);
+                let _ = crate::units::Units::compile(&config);
+            }
+        }
+    }
+}

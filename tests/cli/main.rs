@@ -4,7 +4,8 @@
 //! - `ratchet`: check/update scenarios in a git repository;
 //! - `errors`: each kind of bad input gets a diagnostic, exit 2 and no file written;
 //! - `commands`: init, rules, pre-commit mode (FILES), global options, the example tree;
-//! - `readme`: the output the README shows is the real output.
+//! - `readme`: the output the README shows is the real output;
+//! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab.
 
 #![allow(
     unreachable_pub,
@@ -26,3 +27,4 @@ mod ratchet;
 mod readme;
 mod reports;
 mod support;
+mod templates;
