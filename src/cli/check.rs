@@ -59,7 +59,11 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
         category: args
             .category
             .clone()
-            .unwrap_or_else(|| default_category(&project.config.root)),
+            .unwrap_or_else(|| repo_relative(&project.config.root)),
+        repo_prefix: match repo_relative(&project.config.root) {
+            dir if dir.is_empty() => dir,
+            dir => format!("{dir}/"),
+        },
         verbosity: human::Verbosity {
             quiet: session.quiet,
             verbose: session.verbose,
@@ -168,9 +172,10 @@ fn write_step_summary(input: &ReportInput<'_>) -> miette::Result<()> {
         .wrap_err("could not append to $GITHUB_STEP_SUMMARY")
 }
 
-/// The config's directory relative to the enclosing git repository ("" at its root), so two
-/// configs in one repository upload to distinct code scanning categories by default.
-fn default_category(root: &Path) -> String {
+/// The config's directory relative to the enclosing git repository ("" at its root): the
+/// default SARIF category (so two configs upload side by side) and the prefix that makes
+/// forge-facing paths repository-relative.
+fn repo_relative(root: &Path) -> String {
     let Some(repo) = root.ancestors().find(|dir| dir.join(".git").exists()) else {
         return String::new();
     };

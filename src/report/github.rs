@@ -16,7 +16,7 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
         let site = row.site;
         let mut properties = vec![
-            ("file", row.path.to_string()),
+            ("file", input.forge_path(row.path)),
             ("line", site.line.to_string()),
             ("endLine", site.end_line.to_string()),
         ];

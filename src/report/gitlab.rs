@@ -46,7 +46,7 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
             fingerprint: row.fingerprint.unique(),
             severity: severity(row.level, row.new),
             location: Location {
-                path: row.path.to_string(),
+                path: input.forge_path(row.path),
                 lines: Lines {
                     begin: row.site.line,
                     end: row.site.end_line,

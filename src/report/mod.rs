@@ -59,11 +59,19 @@ pub struct Options {
     pub annotate_all: bool,
     /// SARIF `automationDetails.id` category, so several configs can upload side by side.
     pub category: String,
+    /// The config's directory within the git repository (`""` at its root, else ending in
+    /// `/`): the formats a forge reads (SARIF, GitLab, GitHub) need repository-root paths.
+    pub repo_prefix: String,
     /// Human report verbosity.
     pub verbosity: human::Verbosity,
 }
 
 impl ReportInput<'_> {
+    /// A site's path as the forge sees it: relative to the repository root.
+    pub fn forge_path(&self, path: &RepoPath) -> String {
+        format!("{}{path}", self.options.repo_prefix)
+    }
+
     /// The rule with this id and its migration.
     pub fn rule(&self, id: &RuleId) -> Option<(&Migration, &Rule)> {
         self.config.rules().find(|(_, r)| &r.id == id)

@@ -67,7 +67,7 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<Vec<Str
     let mut results = Vec::new();
     let mut used = 0usize;
     for row in &rows {
-        let result = result(row);
+        let result = result(input, row);
         let size = serde_json::to_vec(&result)?.len() + 1;
         if results.len() == MAX_RESULTS || used + size > budget {
             break;
@@ -139,7 +139,9 @@ fn log(
         .original_uri_base_ids(BTreeMap::from([(
             SRCROOT.to_owned(),
             ArtifactLocation::builder()
-                .description(text("The directory that holds longtail.toml."))
+                .description(text(
+                    "The root of the repository (the directory of longtail.toml outside git).",
+                ))
                 .build(),
         )]))
         .column_kind(json!("unicodeCodePoints"))
@@ -228,7 +230,7 @@ fn tool(input: &ReportInput<'_>) -> Tool {
         .build()
 }
 
-fn result(row: &SiteRow<'_>) -> SarifResult {
+fn result(input: &ReportInput<'_>, row: &SiteRow<'_>) -> SarifResult {
     let site = row.site;
     let region = |snippet: bool| {
         let mut region = Region::builder()
@@ -248,7 +250,7 @@ fn result(row: &SiteRow<'_>) -> SarifResult {
     };
     let artifact = || {
         ArtifactLocation::builder()
-            .uri(utf8_percent_encode(row.path.as_str(), PATH_SEGMENT).to_string())
+            .uri(utf8_percent_encode(&input.forge_path(row.path), PATH_SEGMENT).to_string())
             .uri_base_id(SRCROOT)
             .build()
     };

@@ -246,3 +246,40 @@ fn a_passed_deadline_fails_every_report() {
         "{gitlab}"
     );
 }
+
+#[test]
+fn forge_paths_are_relative_to_the_repository_root() {
+    let tree = Tree::git();
+    tree.write(
+        "services/api/longtail.toml",
+        "[migrations.m.rules.r]\npattern = 'old\\('\nmessage = 'm'\n",
+    )
+    .write("services/api/app/x.py", "old(1)\n");
+    let args = [
+        "check",
+        "--report",
+        "sarif=s.json",
+        "--report",
+        "gitlab=g.json",
+        "--report",
+        "github",
+        "--annotate",
+        "all",
+    ];
+    let run = tree.longtail_in("services/api", &args).expect(0);
+    assert!(
+        run.stdout.contains("file=services/api/app/x.py,"),
+        "{}",
+        run.stdout
+    );
+    let sarif: serde_json::Value = serde_json::from_str(&tree.read("services/api/s.json")).unwrap();
+    let run0 = &sarif["runs"][0];
+    assert_eq!(
+        run0["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "services/api/app/x.py"
+    );
+    assert_eq!(run0["automationDetails"]["id"], "longtail/services/api/");
+    let gitlab: serde_json::Value =
+        serde_json::from_str(&tree.read("services/api/g.json")).unwrap();
+    assert_eq!(gitlab[0]["location"]["path"], "services/api/app/x.py");
+}
