@@ -107,16 +107,23 @@ impl FileProblems {
     }
 }
 
+/// How many problems are rendered; a generated config with thousands of mistakes gets the
+/// first ones and a count, not megabytes of output.
+const SHOWN: usize = 20;
+
 impl fmt::Display for FileProblems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.problems.len();
+        let name = self.source.name();
         match self.single() {
             Some(one) => write!(f, "{one}"),
-            None => write!(
-                f,
-                "{} problems in {}",
-                self.problems.len(),
-                self.source.name()
-            ),
+            None if count > SHOWN => {
+                write!(
+                    f,
+                    "{count} problems in {name} (the first {SHOWN} are shown)"
+                )
+            }
+            None => write!(f, "{count} problems in {name}"),
         }
     }
 }
@@ -144,7 +151,12 @@ impl Diagnostic for FileProblems {
         if self.single().is_some() {
             return None;
         }
-        Some(Box::new(self.problems.iter().map(|p| p as &dyn Diagnostic)))
+        Some(Box::new(
+            self.problems
+                .iter()
+                .take(SHOWN)
+                .map(|p| p as &dyn Diagnostic),
+        ))
     }
 }
 

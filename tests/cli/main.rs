@@ -21,6 +21,7 @@
 
 mod commands;
 mod errors;
+mod faults;
 mod integrations;
 mod parity;
 mod ratchet;
