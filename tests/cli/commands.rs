@@ -282,3 +282,20 @@ fn huge_and_binary_files_are_handled_without_reading_them_whole() {
         .expect("a bytes-read line");
     assert!(bytes < 1 << 20, "read {bytes} bytes");
 }
+
+#[test]
+fn help_of_every_subcommand() {
+    // Snapshotted so a flag change is reviewed; clap wraps at COLUMNS, pinned by the helper.
+    let tree = Tree::new();
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["update", "--help"],
+        &["init", "--help"],
+        &["rules", "--help"],
+        &["schema", "--help"],
+    ] {
+        let run = tree.longtail(args).expect(0);
+        insta::assert_snapshot!(format!("help-{}", args.join("-")), run.stdout);
+    }
+}
