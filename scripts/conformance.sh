@@ -29,6 +29,8 @@ mkdir -p "$awkward/svc api" "$awkward/lib"
 cp tests/fixtures/awkward.toml "$awkward/longtail.toml"
 printf 'import x\r\n\tuser = User.parse_obj(data)\r\n' > "$awkward/svc api/mödels.py"
 printf 'a = A.parse_obj(1); b = B.parse_obj(2)\nclass Config:\n    orm_mode = True\n' > "$awkward/lib/a,b:c%%.py"
+# A colon in the first path segment must not read as a URI scheme.
+printf 'c = C.parse_obj(3)\n' > "$awkward/c:evil.py"
 (cd "$awkward" && "$bin" -q update >/dev/null)
 printf '\t\tq = Q.parse_obj(é)\r\n' >> "$awkward/svc api/mödels.py"
 # More sites than GitHub takes in one run: the SARIF report must cut to 25,000 and say so.

@@ -21,6 +21,14 @@ use crate::report::{Format, Options, ReportInput, human};
 )]
 struct SharedStdout(usize);
 
+#[derive(Debug, thiserror::Error, Diagnostic)]
+#[error("the report would overwrite `{}`, one of longtail's own files", .0.display())]
+#[diagnostic(
+    code("longtail::usage::report-path"),
+    help("write reports elsewhere, e.g. --report sarif=longtail.sarif")
+)]
+struct OwnFile(std::path::PathBuf);
+
 /// Runs `check`.
 pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome> {
     let targets = targets(&args.reports)?;
@@ -32,6 +40,18 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
         session.repo_paths(&project, &args.files)?
     };
     let outputs: Vec<_> = targets.iter().filter_map(|t| t.path.clone()).collect();
+    // A report must not replace longtail's own files.
+    let own = [project.config.path.clone(), project.config.lock_path()];
+    for output in &outputs {
+        let full = session.cwd.join(output);
+        let same = |own: &std::path::PathBuf| {
+            full == *own
+                || (full.canonicalize().ok()).is_some_and(|f| own.canonicalize().ok() == Some(f))
+        };
+        if own.iter().any(same) {
+            return Err(OwnFile(output.clone()).into());
+        }
+    }
     let only_list = only.as_ref().map(|o| o.iter().cloned().collect());
     let findings = session.scan_skipping(&project, only_list, &outputs);
     let scanned = findings.counts();

@@ -43,7 +43,7 @@ pub(super) fn run(session: &Session) -> miette::Result<Outcome> {
             "wrote {}: edit its migrations and rules\n",
             session.shown(&path)
         );
-        super::emit(line.as_bytes())?;
+        super::emit_after_write(line.as_bytes());
     }
     super::update::write_lock(session, &project, None, &findings, false)
 }

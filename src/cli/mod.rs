@@ -125,6 +125,13 @@ fn execute(cli: &Cli) -> miette::Result<Outcome> {
 /// Writes rendered output to stdout (stripping colour when it is not wanted). A closed pipe
 /// (`longtail check | head`) only stops the printing: the run's outcome stays what the ratchet
 /// said, so a failing check still fails.
+/// Reports what a command already did (a lock or config written): the work stands even when
+/// stdout is gone, so a failure to tell about it must not turn the run into an error.
+fn emit_after_write(bytes: &[u8]) {
+    let mut out = anstream::stdout().lock();
+    let _ = out.write_all(bytes).and_then(|()| out.flush());
+}
+
 fn emit(bytes: &[u8]) -> miette::Result<()> {
     let mut out = anstream::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {

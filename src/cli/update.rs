@@ -116,7 +116,7 @@ pub(super) fn write_lock(
     if !session.quiet {
         writeln!(out, "{}", describe(old, &verdict, shown)).into_diagnostic()?;
     }
-    super::emit(&out)?;
+    super::emit_after_write(&out);
     Ok(Outcome::Success)
 }
 

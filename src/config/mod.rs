@@ -501,7 +501,10 @@ fn check_id(id: &str, span: Range<usize>, what: &str, problems: &mut Vec<Problem
 fn check_url(url: Spanned<String>, problems: &mut Vec<Problem>) -> String {
     let text = url.get_ref();
     let has_scheme = text.starts_with("https://") || text.starts_with("http://");
-    if !has_scheme || text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    // Only characters a URI may hold (RFC 3986): the link goes into SARIF's helpUri and into
+    // Markdown, where `|`, `<`, `>` or a quote would break the table or inject HTML.
+    let uri_char = |c: char| c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c);
+    if !has_scheme || !text.chars().all(uri_char) || text.len() <= "https://".len() {
         problems.push(Problem::new(
             "longtail::config::bad-url",
             format!("`{text}` is not an http(s) URL"),

@@ -58,8 +58,8 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
-/// GitLab's scale: note → info, warning → minor, error → major; a new site (its file's count
-/// rose, so the pipeline fails) is critical, so it sorts first in the merge request widget.
+/// GitLab's scale: note → info, warning → minor, error → major; a new site (one that fails the
+/// ratchet) is critical, so it sorts first in the merge request widget.
 fn severity(level: Severity, new: bool) -> &'static str {
     match (level, new) {
         (_, true) => "critical",

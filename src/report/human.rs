@@ -165,7 +165,7 @@ fn write_sites(
         writeln!(
             out,
             "  {BOLD}{}:{}:{}{BOLD:#}  {DIM}{}{DIM:#}",
-            sanitize(path.as_str()),
+            line_start_path(path.as_str()),
             site.line,
             site.column,
             sanitize(site.line_text.trim()),
@@ -344,6 +344,15 @@ pub fn write_rules(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<(
 
 fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
+}
+
+/// A path printed at the start of a line: besides `sanitize`, a leading `::` is escaped, so a
+/// file named like a GitHub workflow command (`::error::…`) cannot become one in a CI log.
+fn line_start_path(path: &str) -> Cow<'_, str> {
+    match sanitize(path) {
+        text if text.starts_with("::") => Cow::Owned(format!("\\{text}")),
+        text => text,
+    }
 }
 
 /// Makes text from the repository safe to print on a terminal: control characters and the

@@ -232,10 +232,24 @@ pub fn code(text: &str) -> String {
     }
 }
 
+/// A link target inside `[text](…)`: config validation already admits only URI characters;
+/// parentheses and the few that matter to Markdown are encoded too.
 fn url(link: &str) -> String {
-    link.replace('(', "%28")
-        .replace(')', "%29")
-        .replace(' ', "%20")
+    let mut out = String::with_capacity(link.len());
+    for c in link.chars() {
+        match c {
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '|' => out.push_str("%7C"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '"' => out.push_str("%22"),
+            '`' => out.push_str("%60"),
+            ' ' => out.push_str("%20"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use super::ReportInput;
+use crate::check::Scope;
 use crate::config::{Migration, Rule, Severity};
 use crate::model::{RepoPath, Site};
 
@@ -34,9 +35,10 @@ pub struct SiteRow<'a> {
     pub fingerprint: Fingerprint,
 }
 
-/// A site's identity: a hash of rule, file and the site's trimmed line text (never its line
-/// number, so inserting lines above it changes nothing), plus its occurrence among the sites
-/// of that rule and file with the same text. SHA-256, so it is stable across toolchains.
+/// A site's identity: a hash of rule, file (repository-relative, so two configs in one
+/// repository never collide) and the site's trimmed line text (never its line number, so
+/// inserting lines above it changes nothing), plus its occurrence among the sites of that
+/// rule and file with the same text. SHA-256, so it is stable across toolchains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Fingerprint {
     /// 32 hex digits.
@@ -93,8 +95,20 @@ pub fn rows<'a>(input: &ReportInput<'a>) -> Vec<SiteRow<'a>> {
             rule.severity
         };
         for (path, found) in files {
-            let new = input.locks_rule(&rule.id) && found.count > input.locked(&rule.id, path);
             let unit = input.units.unit_of(path);
+            // New: the file's count rose, and that rise is one the ratchet fails on (with
+            // `ratchet = "unit"` a site moved within its unit is not new).
+            let rose = input.locks_rule(&rule.id) && found.count > input.locked(&rule.id, path);
+            let new = rose
+                && input.verdict.increases.iter().any(|change| {
+                    change.rule == rule.id
+                        && match &change.scope {
+                            Scope::File(p) => p == path,
+                            Scope::Unit(name) => name == unit,
+                            Scope::Repo => true,
+                        }
+                });
+            let forge_path = input.forge_path(path);
             let mut seen: HashMap<&str, usize> = HashMap::new();
             for site in &found.sites {
                 let text = site.line_text.trim();
@@ -104,7 +118,7 @@ pub fn rows<'a>(input: &ReportInput<'a>) -> Vec<SiteRow<'a>> {
                     hash: hex32(&[
                         rule.id.as_str().as_bytes(),
                         b"\0",
-                        path.as_str().as_bytes(),
+                        forge_path.as_bytes(),
                         b"\0",
                         text.as_bytes(),
                     ]),

@@ -38,6 +38,8 @@ const PATH_SEGMENT: &AsciiSet = &CONTROLS
     .add(b'"')
     .add(b'#')
     .add(b'%')
+    // A colon in the first segment would read as a URI scheme (`c:evil.py`).
+    .add(b':')
     .add(b'<')
     .add(b'>')
     .add(b'?')

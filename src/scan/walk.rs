@@ -206,8 +206,10 @@ impl Worker<'_> {
 
     fn visit_entry(&mut self, entry: &DirEntry) {
         if let Some(err) = entry.error() {
-            // A bad line in an ignore file: rg prints it and walks on, and so do we.
-            self.warn(err.to_string(), lossy(entry.path()), false);
+            // A bad line in an ignore file: rg prints it and walks on, and so do we, but
+            // without echoing the line: an ignore file can be a symlink to a file outside the
+            // repository, and CI logs are often public.
+            self.warn(ignore_file_problem(err), lossy(entry.path()), false);
         }
         // Only regular files are searched: directories are walked, and symlinks (not followed),
         // fifos, sockets and devices are skipped, as `rg` skips them.
@@ -285,6 +287,27 @@ const STREAM_ABOVE: u64 = 256 * 1024 * 1024;
 fn is_binary_head(head: &[u8]) -> bool {
     let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
     !utf16 && head.contains(&0)
+}
+
+/// Describes a problem reading ignore files by where it is, never by the offending text.
+fn ignore_file_problem(err: &ignore::Error) -> String {
+    match err {
+        ignore::Error::Partial(errors) => errors
+            .iter()
+            .map(ignore_file_problem)
+            .collect::<Vec<_>>()
+            .join("; "),
+        ignore::Error::WithPath { path, err } => {
+            format!("{}: {}", path.display(), ignore_file_problem(err))
+        }
+        ignore::Error::WithLineNumber { line, err } => {
+            format!("line {line}: {}", ignore_file_problem(err))
+        }
+        ignore::Error::WithDepth { err, .. } => ignore_file_problem(err),
+        ignore::Error::Glob { .. } => "not a valid glob; the line is ignored".to_owned(),
+        ignore::Error::Io(err) => format!("could not read an ignore file: {err}"),
+        other => other.to_string(),
+    }
 }
 
 /// The walk's path relative to the root, `/`-separated; `None` when it is not valid UTF-8.

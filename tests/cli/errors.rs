@@ -563,3 +563,66 @@ fn a_pattern_that_compiles_too_big_is_a_clear_error() {
     );
     assert!(stderr.contains("size limit"), "{stderr}");
 }
+
+#[test]
+fn docs_links_must_be_plain_uris() {
+    let stderr = config_error(
+        "[migrations.m]\ndocs = 'https://example.com/|<img/src=https://evil.example/x.png>|**PWNED**'\n[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\n",
+    );
+    assert!(stderr.contains("longtail::config::bad-url"), "{stderr}");
+}
+
+#[test]
+fn a_report_never_replaces_longtails_own_files() {
+    for target in [
+        "json=longtail.lock",
+        "sarif=longtail.toml",
+        "markdown=./longtail.lock",
+    ] {
+        let (_, run) = fails(
+            &[("longtail.toml", RULE), ("longtail.lock", "version = 1\n")],
+            &["check", "--report", target],
+        );
+        assert!(
+            run.stderr.contains("one of longtail's own files"),
+            "{}",
+            run.stderr
+        );
+    }
+}
+
+#[test]
+fn an_ignore_file_line_is_never_echoed() {
+    // An ignore file may be a link to a file outside the repository; CI logs are public.
+    let tree = Tree::git();
+    tree.write("longtail.toml", RULE)
+        .write("a.py", "x\n")
+        .write(".gitignore", "SECRET_TOKEN=abc{123\n");
+    let run = tree.longtail(&["check"]).expect(0);
+    assert!(
+        run.stderr.contains(".gitignore: line 1: not a valid glob"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("SECRET"), "{}", run.stderr);
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lock_that_was_written_is_not_reported_as_a_failure() {
+    // stdout is a full device: the message cannot be printed, the lock is written all the same.
+    let tree = Tree::git();
+    tree.write("longtail.toml", RULE).write("a.py", "x\n");
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = crate::support::longtail_command()
+        .current_dir(tree.path())
+        .arg("update")
+        .stdout(full)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0));
+    assert!(tree.read("longtail.lock").contains("\"a.py\" = 1"));
+}

@@ -283,3 +283,46 @@ fn forge_paths_are_relative_to_the_repository_root() {
         serde_json::from_str(&tree.read("services/api/g.json")).unwrap();
     assert_eq!(gitlab[0]["location"]["path"], "services/api/app/x.py");
 }
+
+#[test]
+fn a_site_moved_within_its_unit_is_not_new() {
+    let tree = Tree::git();
+    tree.write(
+        "longtail.toml",
+        format!("[settings]\nratchet = 'unit'\n{CONFIG}"),
+    )
+    .write("svc api/one.py", "a = A.parse_obj(1)\nb = B.parse_obj(2)\n");
+    tree.longtail(&["update"]).expect(0);
+    tree.write("svc api/one.py", "a = A.parse_obj(1)\n")
+        .write("svc api/two.py", "b = B.parse_obj(2)\n");
+    let run = tree
+        .longtail(&["check", "--report", "github", "--report", "sarif=s.json"])
+        .expect(0);
+    assert_eq!(run.stdout, "", "no annotation: nothing fails");
+    let sarif: serde_json::Value = serde_json::from_str(&tree.read("s.json")).unwrap();
+    let states: Vec<_> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["baselineState"].clone())
+        .collect();
+    assert!(states.iter().all(|s| s == "unchanged"), "{states:?}");
+}
+
+#[test]
+fn a_file_named_like_a_workflow_command_stays_text() {
+    let tree = Tree::git();
+    tree.write("longtail.toml", CONFIG)
+        .write("::warning title=x::gotcha.py", "a = A.parse_obj(1)\n");
+    let run = tree.longtail(&["-v", "check"]).expect(0);
+    assert!(
+        !run.stdout.lines().any(|l| l.trim_start().starts_with("::")),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("\\::warning title=x::gotcha.py:1:5"),
+        "{}",
+        run.stdout
+    );
+}
