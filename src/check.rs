@@ -62,6 +62,20 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// Sites fewer than the lock allows, over every count that went down.
+    pub fn sites_fewer(&self) -> u64 {
+        self.decreases
+            .iter()
+            .fold(0, |sum, c| sum.saturating_add(c.locked - c.now))
+    }
+
+    /// Sites more than the lock allows, over every count that rose.
+    pub fn sites_more(&self) -> u64 {
+        self.increases
+            .iter()
+            .fold(0, |sum, c| sum.saturating_add(c.now - c.locked))
+    }
+
     /// Whether the check fails: a count rose, a deadline passed, or (strict) the lock is stale.
     pub fn failed(&self, strict: bool) -> bool {
         !self.increases.is_empty() || !self.overdue.is_empty() || (strict && self.stale)

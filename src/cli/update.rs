@@ -132,26 +132,14 @@ fn describe(old: Option<&Lock>, verdict: &Verdict, shown: &str) -> String {
     }
     let mut parts = Vec::new();
     if !verdict.decreases.is_empty() {
-        let fewer = total(
-            &verdict
-                .decreases
-                .iter()
-                .map(|c| c.locked - c.now)
-                .collect::<Vec<_>>(),
-        );
+        let fewer = verdict.sites_fewer();
         parts.push(format!(
             "{} lowered ({fewer} fewer sites)",
             counted(verdict.decreases.len(), "count")
         ));
     }
     if !verdict.increases.is_empty() {
-        let more = total(
-            &verdict
-                .increases
-                .iter()
-                .map(|c| c.now - c.locked)
-                .collect::<Vec<_>>(),
-        );
+        let more = verdict.sites_more();
         parts.push(format!(
             "{} raised ({more} more sites, --allow-increase)",
             counted(verdict.increases.len(), "count")

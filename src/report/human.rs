@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::ReportInput;
+use super::{ReportInput, plural};
 use crate::check::{Change, Scope};
 use crate::model::{self, RepoPath, RuleId, Site};
 
@@ -206,13 +206,7 @@ fn write_summary(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -
             )?;
         }
         if !verdict.decreases.is_empty() {
-            let fewer = model::total(
-                &verdict
-                    .decreases
-                    .iter()
-                    .map(|c| c.locked - c.now)
-                    .collect::<Vec<_>>(),
-            );
+            let fewer = verdict.sites_fewer();
             writeln!(
                 out,
                 "{} {} went down ({fewer} {} fewer): run `longtail update` and commit the lock to keep the progress",
@@ -340,10 +334,6 @@ pub fn write_rules(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<(
         rows.len(),
         plural(rows.len() as u64, "rule", "rules")
     )
-}
-
-fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }
 
 /// A path printed at the start of a line: besides `sanitize`, a leading `::` is escaped, so a

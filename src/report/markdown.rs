@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use super::{MigrationSummary, ReportInput, summarize};
+use super::{MigrationSummary, ReportInput, plural, summarize};
 use crate::check::Scope;
 
 /// Width of the progress bar, in characters.
@@ -65,13 +65,7 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     if !verdict.decreases.is_empty() {
         any = true;
-        let fewer = crate::model::total(
-            &verdict
-                .decreases
-                .iter()
-                .map(|c| c.locked - c.now)
-                .collect::<Vec<_>>(),
-        );
+        let fewer = verdict.sites_fewer();
         writeln!(
             out,
             "- ✅ {} {} went down ({fewer} {} fewer): run `longtail update` and commit the lock",
@@ -198,10 +192,6 @@ fn write_migration(
 fn bar(done: usize, of: usize) -> String {
     let filled = (done * BAR).checked_div(of).unwrap_or(BAR).min(BAR);
     "█".repeat(filled) + &"░".repeat(BAR - filled)
-}
-
-fn plural<'a>(n: u64, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }
 
 /// Escapes text so Markdown shows it as written (also inside table cells).
