@@ -185,6 +185,10 @@ pub struct Rule {
     pub exclude: Vec<SpannedGlob>,
     /// Replacement, with `$1`/`${name}` as `rg --replace`.
     pub replace: Option<String>,
+    /// Where the replacement is written in the config, for diagnostics about it.
+    pub replace_span: Option<Range<usize>>,
+    /// The codemod said to handle this rule (informational, never run).
+    pub codemod: Option<String>,
     /// Docs link; the migration's when the rule has none.
     pub docs: Option<String>,
     /// `rg -i`
@@ -462,7 +466,9 @@ fn validate_rule(
         severity: raw.severity,
         paths: non_empty_globs(raw.paths, problems),
         exclude: non_empty_globs(raw.exclude, problems),
-        replace: raw.replace,
+        replace_span: raw.replace.as_ref().map(Spanned::span),
+        replace: raw.replace.map(Spanned::into_inner),
+        codemod: raw.codemod.filter(|c| !c.trim().is_empty()),
         docs: raw.docs.map(|d| check_url(d, problems)),
         ignore_case: raw.ignore_case,
         word: raw.word,

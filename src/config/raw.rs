@@ -113,8 +113,13 @@ pub(super) struct RawRule {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub(super) exclude: Vec<Spanned<String>>,
-    /// The mechanical replacement; `$1` / `${name}` as in `rg --replace`.
-    pub(super) replace: Option<String>,
+    /// The mechanical replacement `longtail fix` applies; `$1` / `${name}` as in
+    /// `rg --replace`.
+    #[schemars(with = "Option<String>")]
+    pub(super) replace: Option<Spanned<String>>,
+    /// The codemod that handles this rule's sites (e.g. `bump-pydantic`), shown in
+    /// `longtail plan`; informational only, never executed.
+    pub(super) codemod: Option<String>,
     /// Docs link for this rule; defaults to the migration's.
     #[schemars(with = "Option<String>", extend("format" = "uri"))]
     pub(super) docs: Option<Spanned<String>>,

@@ -11,7 +11,7 @@ use std::io;
 use std::path::Path;
 
 use crate::model::{FileSites, RepoPath};
-use crate::rules::CompiledRules;
+use crate::rules::{CompiledRule, CompiledRules};
 
 pub use walk::{ScanOptions, scan_tree};
 
@@ -30,6 +30,20 @@ pub struct FileFindings {
 pub struct FileSearcher {
     lines: Searcher,
     multi: Searcher,
+    /// For already decoded text (fixing): no BOM sniffing, no binary detection.
+    raw_lines: Searcher,
+    raw_multi: Searcher,
+}
+
+/// One replacement in a searched text: the byte range `start..end` becomes `with`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Start of the matched bytes.
+    pub start: usize,
+    /// End (exclusive) of the matched bytes.
+    pub end: usize,
+    /// The rule's replacement with capture groups expanded.
+    pub with: Vec<u8>,
 }
 
 impl Default for FileSearcher {
@@ -50,9 +64,18 @@ impl FileSearcher {
                 .binary_detection(BinaryDetection::quit(b'\x00'))
                 .build()
         };
+        let raw = |multi_line: bool| {
+            SearcherBuilder::new()
+                .line_number(true)
+                .multi_line(multi_line)
+                .bom_sniffing(false)
+                .build()
+        };
         Self {
             lines: build(false),
             multi: build(true),
+            raw_lines: raw(false),
+            raw_multi: raw(true),
         }
     }
 
@@ -115,6 +138,25 @@ impl FileSearcher {
             }
         }
         Ok(found)
+    }
+
+    /// The replacements `rule` makes in `text`: one edit per site the scan counts there, in
+    /// order, with `(sites counted, edits)`. `text` is a file's decoded content without its
+    /// byte-order mark, known not to be binary, so it is searched as it stands; a counted site
+    /// without an edit (the regex failed to re-find it) shows as fewer edits than sites.
+    pub fn edits(&mut self, rule: &CompiledRule, text: &[u8]) -> (u64, Vec<Edit>) {
+        let searcher = if rule.multi_line {
+            &mut self.raw_multi
+        } else {
+            &mut self.raw_lines
+        };
+        let mut sites = FileSites::default();
+        let mut edits = Vec::new();
+        let mut sink = sink::SiteSink::new(&rule.matcher, rule.replace.as_deref(), &mut sites)
+            .recording(&mut edits);
+        // As in `search`: the only possible error is the regex failing to re-find a match.
+        let _ = searcher.search_slice(&rule.matcher, text, &mut sink);
+        (sites.count, edits)
     }
 
     /// Whether any rule would search `path` at all (so the file needs reading).

@@ -10,6 +10,8 @@ use grep_searcher::{Searcher, Sink, SinkFinish, SinkMatch};
 
 use crate::model::{FileSites, MAX_SITES_KEPT, Site};
 
+use super::Edit;
+
 /// How far past a multi-line match the regex may look to re-find it (grep-printer's
 /// `MAX_LOOK_AHEAD`), so look-around behaves as in `rg`.
 const MAX_LOOK_AHEAD: usize = 128;
@@ -24,6 +26,8 @@ pub(super) struct SiteSink<'a> {
     found: &'a mut FileSites,
     cursor: Cursor,
     binary: bool,
+    /// When fixing: every site's replacement, at absolute offsets (never capped).
+    edits: Option<&'a mut Vec<Edit>>,
 }
 
 impl<'a> SiteSink<'a> {
@@ -38,7 +42,14 @@ impl<'a> SiteSink<'a> {
             found,
             cursor: Cursor::default(),
             binary: false,
+            edits: None,
         }
+    }
+
+    /// Also records every site's replacement as an edit of the searched text.
+    pub(super) fn recording(mut self, edits: &'a mut Vec<Edit>) -> Self {
+        self.edits = Some(edits);
+        self
     }
 
     /// Whether the searcher saw binary data; `rg` then reports the file as having no match.
@@ -69,6 +80,11 @@ impl Sink for SiteSink<'_> {
         let matcher = self.matcher;
         let cursor = &mut self.cursor;
         let found = &mut *self.found;
+        let mut edits = self.edits.as_deref_mut();
+        // Offsets in `buf` to offsets in the whole searched text.
+        let base = usize::try_from(mat.absolute_byte_offset())
+            .unwrap_or(usize::MAX)
+            .wrapping_sub(range.start);
         let engine_error = |e: grep_matcher::NoError| io::Error::other(e.to_string());
         match self.replace {
             None => matcher
@@ -96,14 +112,25 @@ impl Sink for SiteSink<'_> {
                             return false;
                         }
                         found.count += 1;
-                        if found.sites.len() < MAX_SITES_KEPT {
-                            expanded.clear();
-                            caps.interpolate(
-                                |name| matcher.capture_index(name),
-                                haystack,
-                                replace.as_bytes(),
-                                &mut expanded,
-                            );
+                        let keep = found.sites.len() < MAX_SITES_KEPT;
+                        if !keep && edits.is_none() {
+                            return true;
+                        }
+                        expanded.clear();
+                        caps.interpolate(
+                            |name| matcher.capture_index(name),
+                            haystack,
+                            replace.as_bytes(),
+                            &mut expanded,
+                        );
+                        if let Some(edits) = edits.as_deref_mut() {
+                            edits.push(Edit {
+                                start: base.wrapping_add(m.start()),
+                                end: base.wrapping_add(m.end()),
+                                with: expanded.clone(),
+                            });
+                        }
+                        if keep {
                             let mut site = cursor.site(buf, m.start(), m.end());
                             site.replacement =
                                 Some(String::from_utf8_lossy(&expanded).into_owned());
