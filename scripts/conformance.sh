@@ -57,7 +57,14 @@ for tree in "$out"/trees/*; do
     echo "conformance: longtail check failed on $name (exit $code)"
     exit 1
   fi
+  (cd "$tree" && "$bin" plan --format json > "$out/$name.plan.json")
 done
+# The configs `init` writes: the starter, and every preset together.
+mkdir -p "$out/init/starter" "$out/init/presets"
+(cd "$out/init/starter" && "$bin" -q init)
+presets=$("$bin" presets | awk 'NF && !/^use:/ {printf " --preset %s", $1}')
+# shellcheck disable=SC2086 # one word per flag and name
+(cd "$out/init/presets" && "$bin" -q init $presets)
 
 validate=$toolkit/validate
 "$validate" sarif "$out"/*.sarif
@@ -68,9 +75,10 @@ validate=$toolkit/validate
 home=${CONFORMANCE_HOME:-$HOME/.cache/longtail-conformance}
 checkjs=$home/venv/bin/check-jsonschema
 "$checkjs" --schemafile schemas/report.schema.json "$out"/*.report.json
+"$checkjs" --schemafile schemas/plan.schema.json "$out"/*.plan.json
 # The config and lock schemas accept every config and lock we ship or generate...
 "$checkjs" --schemafile schemas/longtail.schema.json \
-  examples/services-demo/longtail.toml tests/fixtures/awkward.toml src/cli/starter.toml
+  examples/*/longtail.toml tests/fixtures/awkward.toml "$out"/init/*/longtail.toml
 "$checkjs" --default-filetype toml --schemafile schemas/longtail-lock.schema.json \
   examples/services-demo/longtail.lock "$out"/trees/awkward/longtail.lock
 # ...and reject what longtail rejects (an unknown key, a count that is not a number).

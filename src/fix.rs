@@ -14,10 +14,10 @@ use crate::scan::{Edit, FileSearcher};
 pub struct Fixed {
     /// The new content, encoded as the old.
     pub bytes: Vec<u8>,
-    /// The decoded text before and after, for diffs.
-    pub before: String,
-    /// See `before`.
-    pub after: String,
+    /// What a diff shows as before: the file's bytes, or for UTF-16 its text as UTF-8.
+    pub before: Vec<u8>,
+    /// What a diff shows as after.
+    pub after: Vec<u8>,
     /// `(rule index, sites replaced)` for each rule that changed the file, in config order.
     pub replaced: Vec<(usize, u64)>,
 }
@@ -64,7 +64,12 @@ impl Codec {
             };
             encoding
                 .decode_without_bom_handling_and_without_replacement(rest)
-                .map(|text| (Codec::Utf16 { big_endian }, Cow::Owned(text.into_owned().into())))
+                .map(|text| {
+                    (
+                        Codec::Utf16 { big_endian },
+                        Cow::Owned(text.into_owned().into()),
+                    )
+                })
                 .ok_or(Refusal::Undecodable)
         };
         match bytes {
@@ -171,9 +176,13 @@ pub fn fix(
     if replaced.is_empty() || new_bytes == bytes {
         return Ok(None);
     }
+    let (before, after) = match codec {
+        Codec::Bytes { .. } => (bytes.to_vec(), new_bytes.clone()),
+        Codec::Utf16 { .. } => (original.into_owned(), text),
+    };
     Ok(Some(Fixed {
-        before: String::from_utf8_lossy(&original).into_owned(),
-        after: String::from_utf8_lossy(&text).into_owned(),
+        before,
+        after,
         bytes: new_bytes,
         replaced,
     }))
@@ -226,14 +235,18 @@ mod tests {
     fn replaces_every_site_and_keeps_every_other_byte() {
         let rules = rules(PARSE_OBJ);
         // CRLF, a UTF-8 BOM, a Latin-1 byte that is not UTF-8, two sites on one line.
-        let bytes = b"\xEF\xBB\xBFa = A.parse_obj(x)\r\n# caf\xE9\r\nb = B.parse_obj(A.parse_obj(y))\r\n";
+        let bytes =
+            b"\xEF\xBB\xBFa = A.parse_obj(x)\r\n# caf\xE9\r\nb = B.parse_obj(A.parse_obj(y))\r\n";
         let fixed = run(&rules, bytes).unwrap().unwrap();
         assert_eq!(
             fixed.bytes,
             b"\xEF\xBB\xBFa = A.model_validate(x)\r\n# caf\xE9\r\nb = B.model_validate(A.model_validate(y))\r\n"
         );
         assert_eq!(fixed.replaced, [(0, 3)]);
-        assert!(fixed.before.contains("parse_obj") && fixed.after.contains("model_validate"));
+        assert_eq!(
+            (&fixed.before[..], &fixed.after),
+            (&bytes[..], &fixed.bytes)
+        );
     }
 
     #[test]
@@ -243,7 +256,13 @@ mod tests {
             let encode = |text: &str| -> Vec<u8> {
                 std::iter::once(0xFEFF_u16)
                     .chain(text.encode_utf16())
-                    .flat_map(|u| if big_endian { u.to_be_bytes() } else { u.to_le_bytes() })
+                    .flat_map(|u| {
+                        if big_endian {
+                            u.to_be_bytes()
+                        } else {
+                            u.to_le_bytes()
+                        }
+                    })
                     .collect()
             };
             let fixed = run(&rules, &encode("x = M.parse_obj(d) # é\n"))

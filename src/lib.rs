@@ -14,6 +14,7 @@ pub mod diag;
 pub mod fix;
 pub mod lock;
 pub mod model;
+pub mod plan;
 pub mod presets;
 pub mod report;
 pub mod rules;

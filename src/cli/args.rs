@@ -63,12 +63,72 @@ pub enum Command {
     Check(CheckArgs),
     /// Write longtail.lock from a fresh scan (never raising a count unless allowed)
     Update(UpdateArgs),
-    /// Write a starter longtail.toml and the first longtail.lock
-    Init,
+    /// Write a starter longtail.toml (or one made of presets) and the first longtail.lock
+    Init(InitArgs),
     /// List the rules with their remaining and locked counts
     Rules,
-    /// Print the JSON Schema of longtail.toml, longtail.lock or the JSON report
+    /// Apply the `replace` of rules that have one, exactly at the sites `check` counts
+    Fix(FixArgs),
+    /// Break the remaining work into per-unit tasks for a person or a coding agent
+    Plan(PlanArgs),
+    /// List the built-in rule presets for `longtail init --preset`
+    Presets,
+    /// Print the JSON Schema of longtail.toml, longtail.lock, the JSON report or the JSON plan
     Schema(SchemaArgs),
+}
+
+/// `longtail init`
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Write the rules of this preset instead of the starter example (repeatable; see
+    /// `longtail presets`)
+    #[arg(long = "preset", value_name = "NAME")]
+    pub presets: Vec<String>,
+}
+
+/// `longtail fix`
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// Only this rule (`migration/rule`) or every rule of this migration (repeatable)
+    #[arg(long = "rule", value_name = "ID")]
+    pub rules: Vec<String>,
+
+    /// Only files of this unit (repeatable; `(other)` for files in no unit)
+    #[arg(long = "unit", value_name = "NAME")]
+    pub units: Vec<String>,
+
+    /// Print the changes as a unified diff (for `git apply`) and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Fix only these files or directories [default: the whole tree]
+    #[arg(value_name = "FILES")]
+    pub files: Vec<PathBuf>,
+}
+
+/// `longtail plan`
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Only this unit (repeatable; `(other)` for files in no unit)
+    #[arg(long = "unit", value_name = "NAME")]
+    pub units: Vec<String>,
+
+    /// Output format: a Markdown tracking issue, or JSON briefs (schemas/plan.schema.json)
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown, value_name = "FORMAT")]
+    pub format: PlanFormat,
+
+    /// List at most N sites per unit and rule (the counts stay complete)
+    #[arg(long, value_name = "N", default_value_t = 50)]
+    pub limit: usize,
+}
+
+/// `longtail plan --format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// A tracking issue with a checklist per unit
+    Markdown,
+    /// One brief per unit, for coding agents
+    Json,
 }
 
 /// `longtail schema`
@@ -88,6 +148,8 @@ pub enum SchemaKind {
     Lock,
     /// The JSON report (schemas/report.schema.json)
     Report,
+    /// The JSON plan (schemas/plan.schema.json)
+    Plan,
 }
 
 /// `longtail check`

@@ -4,8 +4,12 @@
 
 mod args;
 mod check;
+mod fix;
 mod init;
+mod plan;
+mod presets;
 mod rules;
+mod select;
 mod session;
 mod update;
 
@@ -108,13 +112,17 @@ fn execute(cli: &Cli) -> miette::Result<Outcome> {
     match &cli.command {
         Command::Check(args) => check::run(&session, args),
         Command::Update(args) => update::run(&session, args),
-        Command::Init => init::run(&session),
+        Command::Init(args) => init::run(&session, args),
         Command::Rules => rules::run(&session),
+        Command::Fix(args) => fix::run(&session, args),
+        Command::Plan(args) => plan::run(&session, args),
+        Command::Presets => presets::run(),
         Command::Schema(args) => {
             let text = match args.which {
                 args::SchemaKind::Config => crate::config::schema(),
                 args::SchemaKind::Lock => crate::lock::schema(),
                 args::SchemaKind::Report => crate::report::json::schema(),
+                args::SchemaKind::Plan => crate::plan::schema(),
             };
             emit(text.as_bytes())?;
             Ok(Outcome::Success)

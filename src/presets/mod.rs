@@ -49,3 +49,26 @@ pub fn find(name: &str) -> Option<&'static Preset> {
 pub fn names() -> Vec<&'static str> {
     ALL.iter().map(|p| p.name).collect()
 }
+
+/// How many rules `preset` has.
+pub fn rule_count(preset: &Preset) -> usize {
+    let table: toml::Table = toml::from_str(preset.text).unwrap_or_default();
+    table
+        .get("migrations")
+        .and_then(|m| m.get(preset.name))
+        .and_then(|m| m.get("rules"))
+        .and_then(toml::Value::as_table)
+        .map_or(0, toml::Table::len)
+}
+
+/// A whole longtail.toml: `header` (settings and units), then each preset's fragment.
+pub fn config_text(header: &str, chosen: &[&Preset]) -> String {
+    let mut text = header.trim_end().to_owned();
+    text.push('\n');
+    for preset in chosen {
+        text.push('\n');
+        text.push_str(preset.text.trim_end());
+        text.push('\n');
+    }
+    text
+}

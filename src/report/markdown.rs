@@ -222,6 +222,11 @@ pub fn code(text: &str) -> String {
     }
 }
 
+/// A Markdown link with escaped text; `target` is a validated http(s) URL.
+pub fn link(label: &str, target: &str) -> String {
+    format!("[{}]({})", text(label), url(target))
+}
+
 /// A link target inside `[text](…)`: config validation already admits only URI characters;
 /// parentheses and the few that matter to Markdown are encoded too.
 fn url(link: &str) -> String {

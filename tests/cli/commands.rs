@@ -294,6 +294,9 @@ fn help_of_every_subcommand() {
         &["init", "--help"],
         &["rules", "--help"],
         &["schema", "--help"],
+        &["fix", "--help"],
+        &["plan", "--help"],
+        &["presets", "--help"],
     ] {
         let run = tree.longtail(args).expect(0);
         insta::assert_snapshot!(format!("help-{}", args.join("-")), run.stdout);
