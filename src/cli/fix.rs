@@ -300,37 +300,40 @@ fn summary(project: &Project, rules: &[&Rule], fixed: &[(&RepoPath, Fixed)], dry
     text
 }
 
-/// A unified diff of one file, `a/` and `b/` prefixed as `git apply` expects, coloured.
+/// A unified diff of one file, `a/` and `b/` prefixed as `git apply` expects, coloured. Lines
+/// are written as bytes, so a hunk of a Latin-1 file applies to it.
 fn diff(path: &RepoPath, fixed: &Fixed, out: &mut Vec<u8>) {
-    let diff = similar::TextDiff::from_lines(&fixed.before[..], &fixed.after[..]);
-    let mut text = Vec::new();
-    let _ = diff
-        .unified_diff()
-        .context_radius(3)
-        .header(&format!("a/{path}"), &format!("b/{path}"))
-        .to_writer(&mut text);
+    // Decided here rather than stripped later: stripping escapes from bytes that are not UTF-8
+    // is not reliable.
+    let color = anstream::AutoStream::choice(&std::io::stdout()) != anstream::ColorChoice::Never;
+    let paint = |style: anstyle::Style| if color { style } else { anstyle::Style::new() };
     let (red, green, cyan, bold) = (
-        anstyle::AnsiColor::Red.on_default(),
-        anstyle::AnsiColor::Green.on_default(),
-        anstyle::AnsiColor::Cyan.on_default(),
-        anstyle::Style::new().bold(),
+        paint(anstyle::AnsiColor::Red.on_default()),
+        paint(anstyle::AnsiColor::Green.on_default()),
+        paint(anstyle::AnsiColor::Cyan.on_default()),
+        paint(anstyle::Style::new().bold()),
     );
     let _ = writeln!(out, "{bold}diff --git a/{path} b/{path}{bold:#}");
-    for line in text.split_inclusive(|&b| b == b'\n') {
-        let style = match line {
-            [b'-', b'-', b'-', ..] | [b'+', b'+', b'+', ..] => bold,
-            [b'@', b'@', ..] => cyan,
-            [b'-', ..] => red,
-            [b'+', ..] => green,
-            _ => anstyle::Style::new(),
-        };
-        let (body, newline) = match line.strip_suffix(b"\n") {
-            Some(body) => (body, &b"\n"[..]),
-            None => (line, &b""[..]),
-        };
-        let _ = write!(out, "{style}");
-        out.extend_from_slice(body);
-        let _ = write!(out, "{style:#}");
-        out.extend_from_slice(newline);
+    let _ = writeln!(out, "{bold}--- a/{path}{bold:#}");
+    let _ = writeln!(out, "{bold}+++ b/{path}{bold:#}");
+    let diff = similar::TextDiff::from_lines(&fixed.before[..], &fixed.after[..]);
+    let mut unified = diff.unified_diff();
+    for hunk in unified.context_radius(3).iter_hunks() {
+        let _ = writeln!(out, "{cyan}{}{cyan:#}", hunk.header());
+        for change in hunk.iter_changes() {
+            let (sign, style) = match change.tag() {
+                similar::ChangeTag::Delete => ('-', red),
+                similar::ChangeTag::Insert => ('+', green),
+                similar::ChangeTag::Equal => (' ', anstyle::Style::new()),
+            };
+            let line = change.value();
+            let body = line.strip_suffix(b"\n").unwrap_or(line);
+            let _ = write!(out, "{style}{sign}");
+            out.extend_from_slice(body);
+            let _ = writeln!(out, "{style:#}");
+            if change.missing_newline() {
+                out.extend_from_slice(b"\\ No newline at end of file\n");
+            }
+        }
     }
 }

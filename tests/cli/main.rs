@@ -4,6 +4,7 @@
 //! - `ratchet`: check/update scenarios in a git repository;
 //! - `errors`: each kind of bad input gets a diagnostic, exit 2 and no file written;
 //! - `commands`: init, rules, pre-commit mode (FILES), global options, the example tree;
+//! - `finishing`: fix, plan, presets;
 //! - `readme`: the output the README shows is the real output;
 //! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab.
 
@@ -22,6 +23,7 @@
 mod commands;
 mod errors;
 mod faults;
+mod finishing;
 mod integrations;
 mod parity;
 mod ratchet;

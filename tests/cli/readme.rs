@@ -8,19 +8,6 @@ use crate::support::{Tree, longtail_command};
 
 const BAD_CONFIG: &str = "[migrations.pydantic-v2.rules.parse-obj]\npattern = '\\.parse_obj(data'\nmessage = \"use model_validate()\"\n";
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
 fn strip_ansi(text: &str) -> String {
     let mut out = String::new();
     let mut chars = text.chars();
@@ -40,11 +27,7 @@ fn strip_ansi(text: &str) -> String {
 
 /// Runs the README's command for block `name` on a fresh copy of the example tree.
 fn produce(name: &str, command: &str) -> String {
-    let tree = Tree::new();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/services-demo"),
-        tree.path(),
-    );
+    let tree = Tree::example("services-demo");
     match name {
         "check-after-new-site" => {
             let path = tree.path().join("services/auth/app/models.py");

@@ -61,6 +61,18 @@ impl Tree {
         tree
     }
 
+    /// A fresh copy of `examples/NAME`.
+    pub fn example(name: &str) -> Self {
+        let tree = Tree::new();
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("examples")
+                .join(name),
+            tree.path(),
+        );
+        tree
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
@@ -266,4 +278,19 @@ pub fn redact(tree: &Tree, text: &str) -> String {
     let path = tree.path().display().to_string();
     let real = tree.path().canonicalize().unwrap().display().to_string();
     text.replace(&real, "[TREE]").replace(&path, "[TREE]")
+}
+
+/// Copies a directory tree (regular files and directories only).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let kind = entry.file_type().unwrap();
+        let target = to.join(entry.file_name());
+        if kind.is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }

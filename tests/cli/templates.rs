@@ -97,28 +97,9 @@ fn report_path<'a>(job: &[&'a str], key: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no `{key}:` report in the `.longtail` job"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let kind = entry.file_type().unwrap();
-        let target = to.join(entry.file_name());
-        if kind.is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else if kind.is_file() {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// A copy of examples/services-demo, as the job's checkout.
 fn example() -> Tree {
-    let tree = Tree::new();
-    copy_dir(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/services-demo"),
-        tree.path(),
-    );
-    tree
+    Tree::example("services-demo")
 }
 
 /// Runs the script as GitLab's runner does (bash, `set -eo pipefail`, one shell for all items)
