@@ -73,6 +73,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// List the built-in rule presets for `longtail init --preset`
     Presets,
+    /// Merge two longtail.lock files (a git merge driver: keeps the lower count of each entry)
+    MergeLock(MergeLockArgs),
     /// Print the JSON Schema of longtail.toml, longtail.lock, the JSON report or the JSON plan
     Schema(SchemaArgs),
 }
@@ -84,6 +86,11 @@ pub struct InitArgs {
     /// `longtail presets`)
     #[arg(long = "preset", value_name = "NAME")]
     pub presets: Vec<String>,
+
+    /// Also mark longtail.lock in .gitattributes to be merged by `longtail merge-lock`, and
+    /// print the `git config` commands that register the driver (works on an existing project)
+    #[arg(long)]
+    pub merge_driver: bool,
 }
 
 /// `longtail fix`
@@ -225,4 +232,23 @@ pub struct UpdateArgs {
     /// Accept counts that rose above the lock
     #[arg(long)]
     pub allow_increase: bool,
+
+    /// Repair a lock that holds git merge-conflict markers: take the lower count of each entry
+    /// from both sides, then tighten it with a fresh scan
+    #[arg(long)]
+    pub resolve: bool,
+}
+
+/// `longtail merge-lock`
+#[derive(Debug, Args)]
+pub struct MergeLockArgs {
+    /// The merge base's lock (git's %O; unused: each side only lowered counts)
+    #[arg(value_name = "BASE")]
+    pub base: PathBuf,
+    /// Our lock (git's %A); the merged lock is written here
+    #[arg(value_name = "OURS")]
+    pub ours: PathBuf,
+    /// Their lock (git's %B)
+    #[arg(value_name = "THEIRS")]
+    pub theirs: PathBuf,
 }

@@ -36,6 +36,10 @@ pub(super) fn run(session: &Session, args: &InitArgs) -> miette::Result<Outcome>
     let text = starter(&args.presets)?;
     let path = session.new_config_path();
     if path.exists() {
+        // An adopted project may still want the merge driver.
+        if args.merge_driver && args.presets.is_empty() {
+            return merge_driver(session);
+        }
         return Err(Exists(path).into());
     }
     let project = load_text(&path, &session.shown(&path), &text)?;
@@ -58,8 +62,65 @@ pub(super) fn run(session: &Session, args: &InitArgs) -> miette::Result<Outcome>
         );
         super::emit_after_write(line.as_bytes());
     }
-    super::update::write_lock(session, &project, None, &findings, false)
+    let outcome = super::update::write_lock(session, &project, None, &findings, false)?;
+    if args.merge_driver {
+        return merge_driver(session);
+    }
+    Ok(outcome)
 }
+
+/// Marks the lock in `.gitattributes` (next to longtail.toml) for the `longtail` merge driver
+/// and prints how to register the driver, which git only reads from a clone's own config.
+fn merge_driver(session: &Session) -> miette::Result<Outcome> {
+    let project = session.load()?;
+    let lock = &project.config.settings.lock;
+    // Without a slash the pattern would match a lock of that name in any directory.
+    let pattern = if lock.contains('/') {
+        format!("/{}", lock.trim_start_matches("./"))
+    } else {
+        lock.clone()
+    };
+    let line = format!("{pattern} merge=longtail");
+    let path = project.config.root.join(".gitattributes");
+    crate::confine::inside(&project.config.root, &path)
+        .into_diagnostic()
+        .wrap_err("`.gitattributes` is not used")?;
+    let old = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => {
+            return Err(err)
+                .into_diagnostic()
+                .wrap_err("could not read .gitattributes");
+        }
+    };
+    let shown = session.shown(&path);
+    let mut message = String::new();
+    if old.lines().any(|l| l.trim() == line) {
+        message.push_str(&format!("{shown} already has `{line}`\n"));
+    } else {
+        let mut text = old;
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str(&line);
+        text.push('\n');
+        crate::atomic::write(&path, text.as_bytes())
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not write {}", path.display()))?;
+        message.push_str(&format!("wrote `{line}` to {shown}; commit it\n"));
+    }
+    message.push_str(MERGE_DRIVER_HELP);
+    super::emit_after_write(message.as_bytes());
+    Ok(Outcome::Success)
+}
+
+/// The commands that register the driver in a clone (each developer and CI runs them once).
+const MERGE_DRIVER_HELP: &str =
+    "register the merge driver in each clone (git never reads it from the repository):
+  git config merge.longtail.name \"longtail lock merge\"
+  git config merge.longtail.driver \"longtail merge-lock %O %A %B\"
+";
 
 /// The config `init` writes: the example migration, or the chosen presets (each once, in the
 /// order given).

@@ -6,6 +6,7 @@ mod args;
 mod check;
 mod fix;
 mod init;
+mod merge_lock;
 mod plan;
 mod presets;
 mod rules;
@@ -117,6 +118,7 @@ fn execute(cli: &Cli) -> miette::Result<Outcome> {
         Command::Fix(args) => fix::run(&session, args),
         Command::Plan(args) => plan::run(&session, args),
         Command::Presets => presets::run(),
+        Command::MergeLock(args) => merge_lock::run(&session, args),
         Command::Schema(args) => {
             let text = match args.which {
                 args::SchemaKind::Config => crate::config::schema(),

@@ -34,6 +34,9 @@ pub(super) fn incomplete_scan(findings: &Findings) -> miette::Result<Outcome> {
 /// Runs `update`.
 pub(super) fn run(session: &Session, args: &UpdateArgs) -> miette::Result<Outcome> {
     let project = session.load()?;
+    if args.resolve {
+        return resolve(session, &project, args);
+    }
     let old = session.read_lock(&project)?;
     let findings = session.scan(&project, None);
     if findings.incomplete() {
@@ -46,6 +49,59 @@ pub(super) fn run(session: &Session, args: &UpdateArgs) -> miette::Result<Outcom
         &findings,
         args.allow_increase,
     )
+}
+
+/// `update --resolve`: a lock with conflict markers becomes the merge of its two sides (the
+/// lower count of each entry); then, as `update` does, a fresh scan replaces it unless a count
+/// would rise. When one would, the merged lock is written instead (markers gone, no count
+/// raised) and the rises are listed, so the ratchet stays honest about them.
+fn resolve(session: &Session, project: &Project, args: &UpdateArgs) -> miette::Result<Outcome> {
+    let path = session.lock_path(project)?;
+    let shown = session.shown(&project.config.lock_path());
+    let text = match std::fs::read(&path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => {
+            return Err(err)
+                .into_diagnostic()
+                .wrap_err_with(|| format!("could not read {shown}"));
+        }
+    };
+    let (merged, conflicted) = if text.is_empty() {
+        (None, false)
+    } else {
+        let (lock, conflicted) = lock::parse_resolving(&shown, &text)?;
+        (Some(lock), conflicted)
+    };
+    let findings = session.scan(project, None);
+    if findings.incomplete() {
+        return incomplete_scan(&findings);
+    }
+    let outcome = write_lock(
+        session,
+        project,
+        merged.as_ref(),
+        &findings,
+        args.allow_increase,
+    )?;
+    if let (Outcome::Failed, Some(merged), true) = (outcome, &merged, conflicted) {
+        lock::write(&path, merged)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not write {}", path.display()))?;
+        let line = format!(
+            "resolved the conflict in {shown} with the lower count of each entry; the counts above \
+             rose in the merge and still fail `longtail check`\n"
+        );
+        super::emit_after_write(line.as_bytes());
+    } else if conflicted && outcome == Outcome::Success && !session.quiet {
+        super::emit_after_write(
+            format!(
+                "resolved the conflict in {shown}: both sides merged, then tightened by the scan\n"
+            )
+            .as_bytes(),
+        );
+    }
+    Ok(outcome)
 }
 
 /// Compares a full scan with `old` and writes the new lock when allowed. Shared with `init`.
@@ -92,7 +148,7 @@ pub(super) fn write_lock(
         human::write_increases(&input, how, &mut out).into_diagnostic()?;
         writeln!(
             out,
-            "update refused: {} {} would rise; {shown} is unchanged. Remove the new sites, or pass --allow-increase to accept them",
+            "update refused: {} {} would rise; {shown} keeps its counts. Remove the new sites, or pass --allow-increase to accept them",
             verdict.increases.len(),
             if verdict.increases.len() == 1 { "count" } else { "counts" },
         )

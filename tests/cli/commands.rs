@@ -297,6 +297,7 @@ fn help_of_every_subcommand() {
         &["fix", "--help"],
         &["plan", "--help"],
         &["presets", "--help"],
+        &["merge-lock", "--help"],
     ] {
         let run = tree.longtail(args).expect(0);
         insta::assert_snapshot!(format!("help-{}", args.join("-")), run.stdout);

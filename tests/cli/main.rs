@@ -5,6 +5,7 @@
 //! - `errors`: each kind of bad input gets a diagnostic, exit 2 and no file written;
 //! - `commands`: init, rules, pre-commit mode (FILES), global options, the example tree;
 //! - `finishing`: fix, plan, presets;
+//! - `merging`: the lock's merge driver and `update --resolve`, with the real git;
 //! - `readme`: the output the README shows is the real output;
 //! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab.
 
@@ -25,6 +26,7 @@ mod errors;
 mod faults;
 mod finishing;
 mod integrations;
+mod merging;
 mod parity;
 mod ratchet;
 mod readme;

@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+mod merge;
+
+pub use merge::{merge, sides};
+
 use crate::diag::{self, Area, FileProblems, Problem};
 use crate::model::{Counts, RepoPath, RuleId};
 
@@ -121,6 +125,19 @@ pub fn parse(name: &str, text: &str) -> Result<Lock, FileProblems> {
     }
 }
 
+/// Parses lock text that may hold git conflict markers: both sides are parsed and merged
+/// (the lower count of each entry). The flag says whether there was a conflict to resolve.
+pub fn parse_resolving(name: &str, text: &str) -> Result<(Lock, bool), FileProblems> {
+    match sides(text) {
+        Some((ours, theirs)) => {
+            let ours = parse(&format!("{name} (our side of the conflict)"), &ours)?;
+            let theirs = parse(&format!("{name} (their side of the conflict)"), &theirs)?;
+            Ok((merge(&ours, &theirs), true))
+        }
+        None => parse(name, text).map(|lock| (lock, false)),
+    }
+}
+
 fn conflict_markers(text: &str) -> Vec<Problem> {
     let mut problems = Vec::new();
     let mut offset = 0;
@@ -145,9 +162,9 @@ fn conflict_markers(text: &str) -> Vec<Problem> {
                     label,
                 )
                 .with_help(
-                    "resolve the conflict by keeping the lower count of each entry (counts may only \
-                     go down) and deleting the marker lines, or take either side and run \
-                     `longtail update`; then commit longtail.lock",
+                    "run `longtail update --resolve`: it keeps the lower count of each entry and \
+                     tightens it with a fresh scan; `longtail init --merge-driver` prevents these \
+                     conflicts",
                 ),
             );
         }
