@@ -59,6 +59,11 @@ pub struct Verdict {
     pub overdue: Vec<Overdue>,
     /// Whether `update` would write a different lock.
     pub stale: bool,
+    /// Pull-request mode (`check --base`): the sites the merge base did not have, by rule and
+    /// file; `None` outside it. The counts above are then compared with the base, not the lock.
+    pub new_sites: Option<crate::pr::NewSites>,
+    /// Whether new sites fail the check (`--new-sites fail`).
+    pub new_sites_fail: bool,
 }
 
 impl Verdict {
@@ -76,9 +81,32 @@ impl Verdict {
             .fold(0, |sum, c| sum.saturating_add(c.now - c.locked))
     }
 
-    /// Whether the check fails: a count rose, a deadline passed, or (strict) the lock is stale.
+    /// Whether the check fails: a count rose, a deadline passed, (strict) the lock is stale,
+    /// or (`--new-sites fail`) the pull request added a site.
     pub fn failed(&self, strict: bool) -> bool {
-        !self.increases.is_empty() || !self.overdue.is_empty() || (strict && self.stale)
+        !self.increases.is_empty()
+            || !self.overdue.is_empty()
+            || (strict && self.stale)
+            || (self.new_sites_fail && self.new_site_count() > 0)
+    }
+
+    /// How many sites are new against the merge base (pull-request mode).
+    pub fn new_site_count(&self) -> usize {
+        self.new_sites
+            .iter()
+            .flat_map(|rules| rules.values())
+            .flat_map(|files| files.values())
+            .map(|s| s.len())
+            .sum()
+    }
+
+    /// Whether site `index` of `rule` in `path` is new against the merge base.
+    pub fn is_new_site(&self, rule: &RuleId, path: &RepoPath, index: usize) -> bool {
+        self.new_sites
+            .as_ref()
+            .and_then(|rules| rules.get(rule))
+            .and_then(|files| files.get(path))
+            .is_some_and(|sites| sites.contains(&index))
     }
 }
 

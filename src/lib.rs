@@ -15,6 +15,7 @@ pub mod fix;
 pub mod lock;
 pub mod model;
 pub mod plan;
+pub mod pr;
 pub mod presets;
 pub mod report;
 pub mod rules;

@@ -76,6 +76,7 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
     }
     let options = Options {
         annotate_all: args.annotate == Annotate::All,
+        touched: None,
         category: args
             .category
             .clone()

@@ -11,7 +11,8 @@ use crate::config::Severity;
 /// Writes the annotations.
 pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     for row in rows(input) {
-        if !row.new && !input.options.annotate_all {
+        let touched = (input.options.touched.as_ref()).is_some_and(|t| t.contains(row.path));
+        if !row.new && !input.options.annotate_all && !touched {
             continue;
         }
         let site = row.site;
@@ -39,10 +40,23 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
         if let Some(docs) = row.rule.docs.as_ref().or(row.migration.docs.as_ref()) {
             message.push_str(&format!("\n{docs}"));
         }
-        if row.new {
-            message.push_str("\nThis site is new: the lock allows fewer in this file.");
-        }
-        command(out, command_name(row.level), &properties, &message)?;
+        let name = if row.new {
+            let against = if input.verdict.new_sites.is_some() {
+                "the merge base has no such site in this file"
+            } else {
+                "the lock allows fewer in this file"
+            };
+            message.push_str(&format!("\nThis site is new: {against}."));
+            command_name(row.level)
+        } else if touched && !input.options.annotate_all {
+            message.push_str(
+                "\nAn old site in a file this pull request changes: a good moment to migrate it.",
+            );
+            "notice"
+        } else {
+            command_name(row.level)
+        };
+        command(out, name, &properties, &message)?;
     }
     for overdue in &input.verdict.overdue {
         let title = format!("{}: deadline passed", overdue.migration);

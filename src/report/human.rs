@@ -17,6 +17,7 @@ const SHOWN_SITES: usize = 10;
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const NOTE: Style = AnsiColor::Cyan.on_default().bold();
 const OK: Style = AnsiColor::Green.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 const BOLD: Style = Style::new().bold();
 const DIM: Style = Style::new().dimmed();
 
@@ -33,6 +34,7 @@ pub struct Verbosity {
 pub fn write_check(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -> io::Result<()> {
     let verdict = input.verdict;
     write_increases(input, how, out)?;
+    write_swaps(input, how, out)?;
     for overdue in &verdict.overdue {
         let title = input
             .config
@@ -91,9 +93,14 @@ fn write_increase(
         Scope::Unit(unit) => format!("unit {BOLD}{}{BOLD:#}", sanitize(unit)),
         Scope::Repo => "all files".to_owned(),
     };
+    let against = if input.verdict.new_sites.is_some() {
+        "the merge base"
+    } else {
+        "the lock"
+    };
     writeln!(
         out,
-        "{ERROR}error[{}]{ERROR:#}: {place}: {} \u{2192} {} {} (+{} above the lock)",
+        "{ERROR}error[{}]{ERROR:#}: {place}: {} \u{2192} {} {} (+{} above {against})",
         change.rule,
         change.locked,
         change.now,
@@ -111,7 +118,20 @@ fn write_increase(
             Scope::Unit(unit) => input.units.unit_of(path) == unit,
             Scope::Repo => true,
         };
-        if in_scope && found.count > input.locked(&change.rule, path) {
+        if !in_scope {
+            continue;
+        }
+        if input.verdict.new_sites.is_some() {
+            // Against a merge base the new sites are known: list only those.
+            let new = found
+                .sites
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| input.verdict.is_new_site(&change.rule, path, *i));
+            let before = shown.len();
+            shown.extend(new.map(|(_, s)| (path, s)));
+            total = total.saturating_add((shown.len() - before) as u64);
+        } else if found.count > input.locked(&change.rule, path) {
             shown.extend(found.sites.iter().map(|s| (path, s)));
             total = total.saturating_add(found.count);
         }
@@ -124,6 +144,59 @@ fn write_increase(
         plural(change.now - change.locked, "site", "sites"),
         plural(change.now - change.locked, "it is", "they are"),
     )
+}
+
+/// Pull-request mode: new sites in files whose count did not rise (a site removed, another
+/// added), which a count alone cannot see.
+fn write_swaps(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -> io::Result<()> {
+    let verdict = input.verdict;
+    let Some(new_sites) = &verdict.new_sites else {
+        return Ok(());
+    };
+    let (style, level) = if verdict.new_sites_fail {
+        (ERROR, "error")
+    } else {
+        (WARNING, "warning")
+    };
+    for (rule, files) in new_sites {
+        for (path, indices) in files {
+            let rose = verdict.increases.iter().any(|c| {
+                &c.rule == rule
+                    && match &c.scope {
+                        Scope::File(p) => p == path,
+                        Scope::Unit(unit) => input.units.unit_of(path) == unit,
+                        Scope::Repo => true,
+                    }
+            });
+            if rose {
+                continue;
+            }
+            let Some(found) = input.findings.sites_of(rule, path) else {
+                continue;
+            };
+            let n = indices.len() as u64;
+            writeln!(
+                out,
+                "{style}{level}[{rule}]{style:#}: {BOLD}{}{BOLD:#}: {n} new {} although the count held",
+                sanitize(path.as_str()),
+                plural(n, "site", "sites"),
+            )?;
+            let shown: Vec<_> = indices
+                .iter()
+                .filter_map(|&i| found.sites.get(i).map(|s| (path, s)))
+                .collect();
+            write_sites(&shown, n, how, out)?;
+            write_rule_help(input, rule, out)?;
+            writeln!(
+                out,
+                "  = help: the pull request removed {} and added {}; migrate the new {}\n",
+                plural(n, "a site", "sites"),
+                plural(n, "this one", "these"),
+                plural(n, "one", "ones"),
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn write_new_rule(

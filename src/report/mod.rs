@@ -57,6 +57,9 @@ pub struct ReportInput<'a> {
 pub struct Options {
     /// GitHub annotations: every site rather than only new ones.
     pub annotate_all: bool,
+    /// GitHub annotations (`--annotate touched`): the files a pull request changed, whose old
+    /// sites get notices that never fail the build.
+    pub touched: Option<BTreeSet<RepoPath>>,
     /// SARIF `automationDetails.id` category, so several configs can upload side by side.
     pub category: String,
     /// The config's directory within the git repository (`""` at its root, else ending in

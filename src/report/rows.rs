@@ -99,7 +99,7 @@ pub fn rows<'a>(input: &ReportInput<'a>) -> Vec<SiteRow<'a>> {
             // New: the file's count rose, and that rise is one the ratchet fails on (with
             // `ratchet = "unit"` a site moved within its unit is not new).
             let rose = input.locks_rule(&rule.id) && found.count > input.locked(&rule.id, path);
-            let new = rose
+            let file_new = rose
                 && input.verdict.increases.iter().any(|change| {
                     change.rule == rule.id
                         && match &change.scope {
@@ -110,7 +110,14 @@ pub fn rows<'a>(input: &ReportInput<'a>) -> Vec<SiteRow<'a>> {
                 });
             let forge_path = input.forge_path(path);
             let mut seen: HashMap<&str, usize> = HashMap::new();
-            for site in &found.sites {
+            for (index, site) in found.sites.iter().enumerate() {
+                // Against a merge base each site is known new or old; against the lock only
+                // the file's count is, so every site of a file that rose is marked.
+                let new = if input.verdict.new_sites.is_some() {
+                    input.verdict.is_new_site(&rule.id, path, index)
+                } else {
+                    file_new
+                };
                 let text = site.line_text.trim();
                 let occurrence = seen.entry(text).or_insert(0);
                 *occurrence += 1;
