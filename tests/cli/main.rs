@@ -5,7 +5,8 @@
 //! - `errors`: each kind of bad input gets a diagnostic, exit 2 and no file written;
 //! - `commands`: init, rules, pre-commit mode (FILES), global options, the example tree;
 //! - `readme`: the output the README shows is the real output;
-//! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab.
+//! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab;
+//! - `units`: generated and CODEOWNERS units, `warn_days`.
 
 #![allow(
     unreachable_pub,
@@ -29,3 +30,4 @@ mod readme;
 mod reports;
 mod support;
 mod templates;
+mod units;
