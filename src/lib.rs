@@ -6,14 +6,18 @@
 //! ([`cli`]). [`lock`] reads and writes the committed counts.
 
 mod atomic;
+pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod config;
 mod confine;
 pub mod diag;
+pub mod history;
 pub mod lock;
 pub mod model;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod status;
+pub mod trend;
 pub mod units;

@@ -4,9 +4,11 @@
 
 mod args;
 mod check;
+mod history;
 mod init;
 mod rules;
 mod session;
+mod status;
 mod update;
 
 use std::ffi::OsString;
@@ -110,6 +112,8 @@ fn execute(cli: &Cli) -> miette::Result<Outcome> {
         Command::Update(args) => update::run(&session, args),
         Command::Init => init::run(&session),
         Command::Rules => rules::run(&session),
+        Command::Status(args) => status::run(&session, args),
+        Command::History(args) => history::run(&session, args),
         Command::Schema(args) => {
             let text = match args.which {
                 args::SchemaKind::Config => crate::config::schema(),

@@ -112,6 +112,11 @@ impl Session {
         })
     }
 
+    /// Search threads (`-j`); 0 for one per core.
+    pub fn threads(&self) -> usize {
+        self.threads
+    }
+
     /// Where longtail.toml is: `--config`, or the nearest one at or above the working directory.
     pub fn config_path(&self) -> miette::Result<PathBuf> {
         if let Some(path) = &self.config_arg {

@@ -6,7 +6,8 @@
 //! - `commands`: init, rules, pre-commit mode (FILES), global options, the example tree;
 //! - `readme`: the output the README shows is the real output;
 //! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab;
-//! - `units`: generated and CODEOWNERS units, `warn_days`.
+//! - `units`: generated and CODEOWNERS units, `warn_days`;
+//! - `history`: history, status and the chart on a synthetic git repository.
 
 #![allow(
     unreachable_pub,
@@ -23,6 +24,7 @@
 mod commands;
 mod errors;
 mod faults;
+mod history;
 mod integrations;
 mod parity;
 mod ratchet;
