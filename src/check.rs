@@ -44,6 +44,19 @@ pub struct Overdue {
     pub remaining: u64,
 }
 
+/// A migration whose deadline is within its `warn_days` while sites remain: a warning only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DueSoon {
+    /// The migration's id.
+    pub migration: String,
+    /// Its deadline.
+    pub deadline: Date,
+    /// Days until the deadline (0 on the day itself).
+    pub days_left: i64,
+    /// Sites left.
+    pub remaining: u64,
+}
+
 /// The ratchet's verdict.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Verdict {
@@ -57,6 +70,8 @@ pub struct Verdict {
     pub removed_rules: Vec<RuleId>,
     /// Migrations past their deadline with sites left: each fails the check.
     pub overdue: Vec<Overdue>,
+    /// Migrations close to their deadline (`warn_days`) with sites left: warned, not failed.
+    pub due_soon: Vec<DueSoon>,
     /// Whether `update` would write a different lock.
     pub stale: bool,
     /// Pull-request mode (`check --base`): the sites the merge base did not have, by rule and
@@ -193,10 +208,22 @@ pub fn compare(config: &Config, units: &Units, now: &Counts, lock: &Lock, today:
                 .filter_map(|r| now.get(&r.id))
                 .flat_map(BTreeMap::values),
         );
+        let days_left = deadline.unix_days() - today.unix_days();
         if today > deadline && remaining > 0 {
             verdict.overdue.push(Overdue {
                 migration: migration.id.clone(),
                 deadline,
+                remaining,
+            });
+        } else if remaining > 0
+            && migration
+                .warn_days
+                .is_some_and(|warn| days_left <= i64::from(warn))
+        {
+            verdict.due_soon.push(DueSoon {
+                migration: migration.id.clone(),
+                deadline,
+                days_left,
                 remaining,
             });
         }
@@ -320,6 +347,34 @@ mod tests {
         assert!(
             compare(&config, &units, &counts(&[]), &lock, DAY)
                 .overdue
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn warn_days_warn_before_the_deadline_without_failing() {
+        let (config, units) = setup("file", "deadline = 2026-12-05\nwarn_days = 10");
+        let lock = Lock {
+            rules: counts(&[("a/1.py", 2)]),
+        };
+        let now = counts(&[("a/1.py", 2)]);
+        let day = |d| Date {
+            year: 2026,
+            month: 11,
+            day: d,
+        };
+        let v = compare(&config, &units, &now, &lock, DAY);
+        assert_eq!(v.due_soon.len(), 1);
+        assert_eq!(v.due_soon[0].days_left, 10);
+        assert!(!v.failed(false));
+        assert!(
+            compare(&config, &units, &now, &lock, day(24))
+                .due_soon
+                .is_empty()
+        );
+        assert!(
+            compare(&config, &units, &counts(&[]), &lock, DAY)
+                .due_soon
                 .is_empty()
         );
     }

@@ -6,12 +6,14 @@
 //! ([`cli`]). [`lock`] reads and writes the committed counts.
 
 mod atomic;
+pub mod chart;
 pub mod check;
 pub mod cli;
 pub mod config;
 mod confine;
 pub mod diag;
 pub mod fix;
+pub mod history;
 pub mod lock;
 pub mod model;
 pub mod plan;
@@ -20,4 +22,6 @@ pub mod presets;
 pub mod report;
 pub mod rules;
 pub mod scan;
+pub mod status;
+pub mod trend;
 pub mod units;

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::Date;
 use crate::report::Format;
 
 /// Finish code migrations: count every old-pattern site and ratchet the count down to zero.
@@ -75,6 +76,10 @@ pub enum Command {
     Presets,
     /// Merge two longtail.lock files (a git merge driver: keeps the lower count of each entry)
     MergeLock(MergeLockArgs),
+    /// Show progress per migration and unit: sites left, units done, deadline, ETA
+    Status(StatusArgs),
+    /// Show sites left at past commits, the burn rate and ETA, and a burndown chart
+    History(HistoryArgs),
     /// Print the JSON Schema of longtail.toml, longtail.lock, the JSON report or the JSON plan
     Schema(SchemaArgs),
 }
@@ -224,6 +229,94 @@ fn parse_report(text: &str) -> Result<ReportTarget, String> {
         Some(path) => Some(PathBuf::from(path)),
     };
     Ok(ReportTarget { format, path })
+}
+
+/// `longtail status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = StatusFormat::Human, value_name = "FORMAT")]
+    pub format: StatusFormat,
+
+    /// Days the burn rate (ETA) is measured over [default: settings.window, else 28]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub window: Option<u32>,
+}
+
+/// `status --format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// A headline and a table per migration
+    Human,
+    /// Everything, for scripts
+    Json,
+    /// For an issue or a job summary
+    Markdown,
+}
+
+/// `longtail history`
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Read the committed longtail.lock at each commit that changed it, without scanning
+    #[arg(long)]
+    pub from_lock: bool,
+
+    /// Only commits on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<Date>,
+
+    /// Which commits of the first-parent history become points: the last of each week or
+    /// day, or every commit (--from-lock: every commit that changed the lock)
+    #[arg(long, value_enum, default_value_t = EveryArg::Week, value_name = "WHEN")]
+    pub every: EveryArg,
+
+    /// At most N points, the most recent
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max: Option<u32>,
+
+    /// Directory of the blob count cache [default: .git/longtail]
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = HistoryFormat::Human, value_name = "FORMAT")]
+    pub format: HistoryFormat,
+
+    /// Also write the burndown chart as SVG to FILE
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathBuf>,
+
+    /// Days the burn rate (ETA) is measured over [default: settings.window, else 28]
+    #[arg(long, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3660))]
+    pub window: Option<u32>,
+}
+
+/// `history --every`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EveryArg {
+    /// Every commit
+    Commit,
+    /// The last commit of each day
+    Day,
+    /// The last commit of each week (Monday to Sunday)
+    Week,
+}
+
+/// `history --format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum HistoryFormat {
+    /// A table of points and a trend line per migration
+    Human,
+    /// Points per migration, unit and rule, with the trend
+    Json,
+    /// commit,date,migration,unit,sites
+    Csv,
+    /// A Mermaid chart per migration (GitHub renders it)
+    Markdown,
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD"))
 }
 
 /// `longtail update`

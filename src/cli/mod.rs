@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod fix;
+mod history;
 mod init;
 mod merge_lock;
 mod plan;
@@ -12,6 +13,7 @@ mod presets;
 mod rules;
 mod select;
 mod session;
+mod status;
 mod update;
 
 use std::ffi::OsString;
@@ -119,6 +121,8 @@ fn execute(cli: &Cli) -> miette::Result<Outcome> {
         Command::Plan(args) => plan::run(&session, args),
         Command::Presets => presets::run(),
         Command::MergeLock(args) => merge_lock::run(&session, args),
+        Command::Status(args) => status::run(&session, args),
+        Command::History(args) => history::run(&session, args),
         Command::Schema(args) => {
             let text = match args.which {
                 args::SchemaKind::Config => crate::config::schema(),

@@ -77,6 +77,14 @@ enum SessionError {
         )
     )]
     Escapes(PathBuf, String),
+    #[error("`units = \"codeowners\"` but there is no CODEOWNERS file in `{}`", .0.display())]
+    #[diagnostic(
+        code("longtail::config::no-codeowners"),
+        help(
+            "longtail looks for .github/CODEOWNERS, CODEOWNERS and docs/CODEOWNERS, as GitHub does"
+        )
+    )]
+    NoCodeowners(PathBuf),
     #[error("`{}` is not a valid UTF-8 path", .0.display())]
     #[diagnostic(code(longtail::usage::path))]
     NotUtf8(PathBuf),
@@ -102,6 +110,11 @@ impl Session {
             verbose: cli.verbose,
             today: today()?,
         })
+    }
+
+    /// Search threads (`-j`); 0 for one per core.
+    pub fn threads(&self) -> usize {
+        self.threads
     }
 
     /// Where longtail.toml is: `--config`, or the nearest one at or above the working directory.
@@ -142,7 +155,9 @@ impl Session {
         let text = std::fs::read_to_string(&path)
             .into_diagnostic()
             .wrap_err_with(|| format!("could not read {}", path.display()))?;
-        load_text(&path, &self.shown(&path), &text)
+        let mut project = load_text(&path, &self.shown(&path), &text)?;
+        complete_units(&mut project)?;
+        Ok(project)
     }
 
     /// A path as the user should see it: relative to the working directory when inside it.
@@ -259,6 +274,52 @@ pub(super) fn load_text(path: &Path, name: &str, text: &str) -> miette::Result<P
         }),
         _ => Err(config.problems(problems).into()),
     }
+}
+
+/// Reads what units depend on besides the config: CODEOWNERS (`units = "codeowners"`) and the
+/// directories generated units are named after (so a unit with no site is listed as done).
+fn complete_units(project: &mut Project) -> miette::Result<()> {
+    let root = project.config.root.clone();
+    if project.config.settings.units_from == Some(config::UnitSource::Codeowners) {
+        let found = crate::units::CODEOWNERS_PATHS
+            .iter()
+            .map(|p| root.join(p))
+            .find(|p| p.is_file());
+        let Some(path) = found else {
+            return Err(SessionError::NoCodeowners(root).into());
+        };
+        crate::confine::inside(&root, &path)
+            .map_err(|err| SessionError::Escapes(path.clone(), err.to_string()))?;
+        let text = std::fs::read_to_string(&path)
+            .into_diagnostic()
+            .wrap_err_with(|| format!("could not read {}", path.display()))?;
+        project
+            .units
+            .set_codeowners(crate::units::Codeowners::parse(&root, &text));
+    }
+    let depth = project.units.discovery_depth();
+    if depth > 0 {
+        let mut directories = Vec::new();
+        let walk = ignore::WalkBuilder::new(&root)
+            .max_depth(Some(depth))
+            .hidden(!project.config.settings.hidden)
+            .require_git(true)
+            .add_custom_ignore_filename(".rgignore")
+            .build();
+        for entry in walk.flatten() {
+            if entry.file_type().is_some_and(|t| t.is_dir())
+                && let Ok(relative) = entry.path().strip_prefix(&root)
+                && let Some(text) = relative.to_str()
+                && !text.is_empty()
+            {
+                directories.push(text.replace('\\', "/"));
+            }
+        }
+        project
+            .units
+            .discover(directories.iter().map(String::as_str));
+    }
+    Ok(())
 }
 
 /// Resolves `.` and `..` without touching the file system (the file may be gone already).

@@ -11,8 +11,8 @@ use toml::Spanned;
 
 mod raw;
 
-pub use raw::schema;
 use raw::{RawConfig, RawMigration, RawRule, RawSettings, RawUnit};
+pub use raw::{UnitSource, schema};
 
 use crate::diag::{self, Area, FileProblems, Problem};
 use crate::model::RuleId;
@@ -138,7 +138,14 @@ pub struct Settings {
     pub include: Vec<SpannedGlob>,
     /// Globs that exclude files (`rg --glob '!GLOB'`).
     pub exclude: Vec<SpannedGlob>,
+    /// Units from CODEOWNERS too (`units = "codeowners"`).
+    pub units_from: Option<UnitSource>,
+    /// Days the burn rate is measured over.
+    pub window_days: u32,
 }
+
+/// The burn-rate window when `settings.window` is not given: four weeks.
+pub const DEFAULT_WINDOW_DAYS: u32 = 28;
 
 /// A unit of work ("service"), in config order.
 #[derive(Debug, Clone)]
@@ -149,6 +156,11 @@ pub struct Unit {
     pub paths: Vec<SpannedGlob>,
     /// Who owns the unit, if said.
     pub owner: Option<String>,
+    /// A generated unit: `name` is a glob ending in `/*`, and each directory it matches is a
+    /// unit of its own.
+    pub per_directory: bool,
+    /// Where the unit's name is in the config.
+    pub span: Range<usize>,
 }
 
 /// A migration: a group of rules with a shared deadline.
@@ -162,6 +174,8 @@ pub struct Migration {
     pub docs: Option<String>,
     /// Past this date, any remaining site fails `check`.
     pub deadline: Option<Date>,
+    /// Warn this many days before the deadline.
+    pub warn_days: Option<u32>,
     /// Who drives the migration.
     pub owner: Option<String>,
     /// The migration's rules, in config order.
@@ -335,6 +349,10 @@ fn validate_settings(raw: RawSettings, config: &Path, problems: &mut Vec<Problem
         hidden: raw.hidden,
         include: non_empty_globs(raw.include, problems),
         exclude: non_empty_globs(raw.exclude, problems),
+        units_from: raw.units,
+        window_days: raw.window.map_or(DEFAULT_WINDOW_DAYS, |w| {
+            positive_days(&w, 1, "window", problems)
+        }),
     }
 }
 
@@ -374,9 +392,60 @@ fn non_empty_globs(globs: Vec<Spanned<String>>, problems: &mut Vec<Problem>) -> 
     globs
 }
 
+/// A count of days from the config: at least `min`, at most ten years.
+fn positive_days(value: &Spanned<i64>, min: i64, key: &str, problems: &mut Vec<Problem>) -> u32 {
+    let days = *value.get_ref();
+    match u32::try_from(days) {
+        Ok(days) if days <= 3660 && i64::from(days) >= min => days,
+        _ => {
+            problems.push(Problem::new(
+                "longtail::config::bad-days",
+                format!("`{key}` must be between {min} and 3660 days, not {days}"),
+                Some(value.span()),
+                "days",
+            ));
+            u32::try_from(min).unwrap_or(0)
+        }
+    }
+}
+
 fn validate_unit(name: Spanned<String>, raw: RawUnit, problems: &mut Vec<Problem>) -> Unit {
     let span = name.span();
     let name = name.into_inner();
+    let per_directory = name.ends_with("/*");
+    if per_directory {
+        if !raw.paths.is_empty() {
+            problems.push(
+                Problem::new(
+                    "longtail::config::generated-unit-paths",
+                    format!("generated unit `{name}` takes no paths"),
+                    raw.paths.first().map(|g| g.span()),
+                    "not used",
+                )
+                .with_help("each directory the name matches is a unit; remove `paths`"),
+            );
+        }
+        if name.starts_with('/') || name.starts_with("./") || name.contains("**") {
+            problems.push(
+                Problem::new(
+                    "longtail::config::bad-glob",
+                    format!("invalid generated unit `{name}`"),
+                    Some(span.clone()),
+                    "directory glob",
+                )
+                .with_help(
+                    "write a relative glob of directories ending in `/*`, e.g. \"services/*\"",
+                ),
+            );
+        }
+        return Unit {
+            name,
+            paths: Vec::new(),
+            owner: raw.owner,
+            per_directory,
+            span,
+        };
+    }
     if name.trim().is_empty() || name.chars().any(char::is_control) || name == OTHER_UNIT {
         problems.push(
             Problem::new(
@@ -394,7 +463,7 @@ fn validate_unit(name: Spanned<String>, raw: RawUnit, problems: &mut Vec<Problem
         problems.push(Problem::new(
             "longtail::config::empty-unit",
             format!("unit `{name}` has no paths"),
-            Some(span),
+            Some(span.clone()),
             "add paths = [\"dir/**\"]",
         ));
     }
@@ -402,6 +471,8 @@ fn validate_unit(name: Spanned<String>, raw: RawUnit, problems: &mut Vec<Problem
         name,
         paths: non_empty_globs(raw.paths, problems),
         owner: raw.owner,
+        per_directory,
+        span,
     }
 }
 
@@ -417,6 +488,9 @@ fn validate_migration(
     let id = id.into_inner();
     check_id(&id, id_span, "migration", problems);
     let deadline = raw.deadline.and_then(|d| to_date(&d, problems));
+    let warn_days = raw
+        .warn_days
+        .map(|w| positive_days(&w, 0, "warn_days", problems));
     let docs = raw.docs.map(|d| check_url(d, problems));
     let rules = raw
         .rules
@@ -428,6 +502,7 @@ fn validate_migration(
         id,
         docs,
         deadline,
+        warn_days,
         owner: raw.owner,
         rules,
     }

@@ -22,7 +22,9 @@ pub(super) struct RawConfig {
     #[serde(default)]
     pub(super) settings: RawSettings,
     /// Units of work ("services"); a file belongs to the first unit, in this order, that
-    /// matches it. Progress is counted per unit; files in no unit belong to `(other)`.
+    /// matches it. Progress is counted per unit; files in no unit belong to `(other)`. A name
+    /// that is a glob ending in `/*` (`[units."services/*"]`) makes one unit per matching
+    /// directory, named by its path (`services/auth`), and takes no `paths`.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, RawUnit>")]
     pub(super) units: IndexMap<Spanned<String>, RawUnit>,
@@ -55,6 +57,21 @@ pub(super) struct RawSettings {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub(super) exclude: Vec<Spanned<String>>,
+    /// `"codeowners"`: one unit per owner in the repository's CODEOWNERS file
+    /// (`.github/CODEOWNERS`, `CODEOWNERS` or `docs/CODEOWNERS`, GitHub's syntax, the last
+    /// matching line wins), after any `[units]`; files nobody owns belong to `(other)`.
+    pub(super) units: Option<UnitSource>,
+    /// Days of history the burn rate (and so the ETA) is taken over (default 28).
+    #[schemars(with = "Option<u32>", range(min = 1, max = 3660))]
+    pub(super) window: Option<Spanned<i64>>,
+}
+
+/// Where units come from besides `[units]`.
+#[derive(Deserialize, JsonSchema, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitSource {
+    /// The owners in CODEOWNERS.
+    Codeowners,
 }
 
 /// A unit of work.
@@ -62,7 +79,9 @@ pub(super) struct RawSettings {
 #[serde(deny_unknown_fields)]
 #[schemars(rename = "Unit")]
 pub(super) struct RawUnit {
-    /// Gitignore-style globs; a matching directory takes every file below it.
+    /// Gitignore-style globs; a matching directory takes every file below it. Required, except
+    /// for a generated unit (`[units."services/*"]`), which takes none.
+    #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub(super) paths: Vec<Spanned<String>>,
     /// Who owns the unit, e.g. `@acme/auth`.
@@ -84,6 +103,9 @@ pub(super) struct RawMigration {
     pub(super) deadline: Option<Spanned<toml::value::Datetime>>,
     /// Who drives the migration.
     pub(super) owner: Option<String>,
+    /// Warn this many days before the deadline while sites remain (`check` still passes).
+    #[schemars(with = "Option<u32>", range(min = 0, max = 3660))]
+    pub(super) warn_days: Option<Spanned<i64>>,
     /// Rules by name (ASCII letters, digits, `-`, `_`, `.`); a rule's id is `migration/rule`.
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, RawRule>")]

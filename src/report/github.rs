@@ -66,6 +66,14 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
         );
         command(out, "error", &[("title", title)], &message)?;
     }
+    for due in &input.verdict.due_soon {
+        let title = format!("{}: deadline in {} days", due.migration, due.days_left);
+        let message = format!(
+            "The deadline {} is close and {} sites are left.",
+            due.deadline, due.remaining
+        );
+        command(out, "warning", &[("title", title)], &message)?;
+    }
     Ok(())
 }
 

@@ -15,6 +15,7 @@ use crate::model::{self, RepoPath, RuleId, Site};
 const SHOWN_SITES: usize = 10;
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARN: Style = AnsiColor::Yellow.on_default().bold();
 const NOTE: Style = AnsiColor::Cyan.on_default().bold();
 const OK: Style = AnsiColor::Green.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
@@ -60,6 +61,25 @@ pub fn write_check(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write)
         writeln!(
             out,
             "  = migrate the remaining sites, or move the deadline in longtail.toml\n"
+        )?;
+    }
+    for due in &verdict.due_soon {
+        let when = match due.days_left {
+            0 => "is today".to_owned(),
+            1 => "is tomorrow".to_owned(),
+            d => format!("is in {d} days"),
+        };
+        writeln!(
+            out,
+            "{WARN}warning[{}]{WARN:#}: the deadline {} {when} and {} {} left",
+            due.migration,
+            due.deadline,
+            due.remaining,
+            plural(due.remaining, "site is", "sites are"),
+        )?;
+        writeln!(
+            out,
+            "  = after it, `longtail check` fails while sites remain\n"
         )?;
     }
     if !how.quiet {

@@ -80,6 +80,8 @@ pub struct Migration {
     pub days_left: Option<i64>,
     /// Past the deadline with sites left.
     pub overdue: bool,
+    /// Within `warn_days` of the deadline with sites left (a warning; the check passes).
+    pub due_soon: bool,
     /// Sites left.
     pub remaining: u64,
     /// Sites in the lock.
@@ -223,6 +225,7 @@ pub fn build(input: &ReportInput<'_>) -> Report {
                 deadline: m.deadline.map(|d| d.to_string()),
                 days_left: s.days_left,
                 overdue: s.overdue,
+                due_soon: s.due_soon,
                 remaining: s.remaining,
                 locked: s.locked,
                 units: s
@@ -230,7 +233,7 @@ pub fn build(input: &ReportInput<'_>) -> Report {
                     .iter()
                     .map(|u| Unit {
                         name: u.name.to_owned(),
-                        owner: u.owner.map(str::to_owned),
+                        owner: u.owner.clone(),
                         remaining: u.remaining,
                         locked: u.locked,
                         done: u.remaining == 0,

@@ -123,7 +123,7 @@ fn write_suite<W: Write>(
 
 /// The test cases of one rule: one per unit (in config order, then `(other)`), or one in all.
 fn cases(input: &ReportInput<'_>, migration: &Migration, rule: &Rule, overdue: bool) -> Vec<Case> {
-    let has_units = !input.config.units.is_empty();
+    let has_units = !input.units.is_empty();
     let unit_of = |path: &RepoPath| -> String {
         if has_units {
             input.units.unit_of(path).to_owned()
@@ -134,7 +134,12 @@ fn cases(input: &ReportInput<'_>, migration: &Migration, rule: &Rule, overdue: b
     // (now, locked) per unit.
     let mut totals: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     let mut order: Vec<String> = if has_units {
-        input.config.units.iter().map(|u| u.name.clone()).collect()
+        input
+            .units
+            .listed()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
     } else {
         vec![ALL_FILES.to_owned()]
     };

@@ -63,6 +63,19 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
             overdue.remaining
         )?;
     }
+    for due in &verdict.due_soon {
+        any = true;
+        writeln!(
+            out,
+            "- ⚠️ {} is due {} (in {} {}) with {} {} left",
+            code(&due.migration),
+            due.deadline,
+            due.days_left,
+            plural(due.days_left.unsigned_abs(), "day", "days"),
+            due.remaining,
+            plural(due.remaining, "site", "sites")
+        )?;
+    }
     if !verdict.decreases.is_empty() {
         any = true;
         let fewer = verdict.sites_fewer();
@@ -143,7 +156,7 @@ fn write_migration(
     writeln!(out, "{line}\n")?;
     for unit in &summary.units {
         let check = if unit.remaining == 0 { "x" } else { " " };
-        let mut item = format!("- [{check}] **{}**", text(unit.name));
+        let mut item = format!("- [{check}] **{}**", text(&unit.name));
         if unit.remaining == 0 {
             item.push_str(": done");
         } else {
@@ -159,7 +172,7 @@ fn write_migration(
         if unit.rose {
             item.push_str(" ❌ rose above the lock");
         }
-        if let Some(owner) = unit.owner {
+        if let Some(owner) = &unit.owner {
             item.push_str(&format!(" · {}", text(owner)));
         }
         writeln!(out, "{item}")?;

@@ -3,16 +3,16 @@
 
 use super::ReportInput;
 use crate::check::Scope;
-use crate::config::{Migration, OTHER_UNIT, Rule};
+use crate::config::{Migration, Rule};
 use crate::model::{self, RepoPath};
 
 /// One unit's share of one migration.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UnitSummary<'a> {
+pub struct UnitSummary {
     /// The unit (or `(other)`).
-    pub name: &'a str,
+    pub name: String,
     /// Its owner, if configured.
-    pub owner: Option<&'a str>,
+    pub owner: Option<String>,
     /// Sites left now.
     pub remaining: u64,
     /// Sites in the lock.
@@ -43,13 +43,16 @@ pub struct MigrationSummary<'a> {
     pub locked: u64,
     /// Per rule, in config order.
     pub rules: Vec<RuleSummary<'a>>,
-    /// Per configured unit in config order, then `(other)` when it holds sites; empty when the
-    /// config has no units.
-    pub units: Vec<UnitSummary<'a>>,
+    /// Per unit in config order (generated units by directory, CODEOWNERS owners in file
+    /// order), then units first seen in the counts, such as `(other)`, when they hold sites;
+    /// empty when the config has no units.
+    pub units: Vec<UnitSummary>,
     /// Days until the deadline (negative once past).
     pub days_left: Option<i64>,
     /// Past the deadline with sites left.
     pub overdue: bool,
+    /// Within `warn_days` of the deadline with sites left.
+    pub due_soon: bool,
 }
 
 impl MigrationSummary<'_> {
@@ -70,13 +73,13 @@ pub fn summarize<'a>(input: &ReportInput<'a>) -> Vec<MigrationSummary<'a>> {
 }
 
 fn summarize_one<'a>(input: &ReportInput<'a>, migration: &'a Migration) -> MigrationSummary<'a> {
-    let mut units: Vec<UnitSummary<'a>> = input
-        .config
+    let mut units: Vec<UnitSummary> = input
         .units
-        .iter()
-        .map(|u| UnitSummary {
-            name: u.name.as_str(),
-            owner: u.owner.as_deref(),
+        .listed()
+        .into_iter()
+        .map(|(name, owner)| UnitSummary {
+            name,
+            owner,
             remaining: 0,
             locked: 0,
             rose: false,
@@ -92,8 +95,8 @@ fn summarize_one<'a>(input: &ReportInput<'a>, migration: &'a Migration) -> Migra
             Some(index) => index,
             None => {
                 units.push(UnitSummary {
-                    name: OTHER_UNIT,
-                    owner: None,
+                    name: name.to_owned(),
+                    owner: input.units.owner_of_unit(name),
                     remaining: 0,
                     locked: 0,
                     rose: false,
@@ -129,7 +132,7 @@ fn summarize_one<'a>(input: &ReportInput<'a>, migration: &'a Migration) -> Migra
         for unit in &mut units {
             let inside = match &change.scope {
                 Scope::File(path) => input.units.unit_of(path) == unit.name,
-                Scope::Unit(name) => name == unit.name,
+                Scope::Unit(name) => *name == unit.name,
                 Scope::Repo => unit.remaining > unit.locked,
             };
             unit.rose |= inside;
@@ -152,6 +155,11 @@ fn summarize_one<'a>(input: &ReportInput<'a>, migration: &'a Migration) -> Migra
         rules,
         units,
         days_left,
+        due_soon: input
+            .verdict
+            .due_soon
+            .iter()
+            .any(|o| o.migration == migration.id),
         overdue: input
             .verdict
             .overdue

@@ -7,7 +7,9 @@
 //! - `finishing`: fix, plan, presets;
 //! - `merging`: the lock's merge driver and `update --resolve`, with the real git;
 //! - `readme`: the output the README shows is the real output;
-//! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab.
+//! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab;
+//! - `units`: generated and CODEOWNERS units, `warn_days`;
+//! - `history`: history, status and the chart on a synthetic git repository.
 
 #![allow(
     unreachable_pub,
@@ -25,6 +27,7 @@ mod commands;
 mod errors;
 mod faults;
 mod finishing;
+mod history;
 mod integrations;
 mod merging;
 mod parity;
@@ -33,3 +36,4 @@ mod readme;
 mod reports;
 mod support;
 mod templates;
+mod units;

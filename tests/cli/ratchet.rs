@@ -211,7 +211,7 @@ fn a_lock_with_merge_conflict_markers_is_an_error_and_is_kept() {
             run.stderr
         );
         assert!(
-            run.stderr.contains("keeping the lower count"),
+            run.stderr.contains("longtail update --resolve"),
             "{}",
             run.stderr
         );

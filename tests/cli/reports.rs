@@ -229,6 +229,12 @@ fn a_passed_deadline_fails_every_report() {
         "--report",
         "gitlab=g.json",
         "--report",
+        "sarif=s.sarif",
+        "--report",
+        "github=gh.txt",
+        "--report",
+        "markdown=m.md",
+        "--report",
         "json",
     ];
     let run = tree.longtail_with(".", &args, &env).expect(1);
@@ -245,6 +251,14 @@ fn a_passed_deadline_fails_every_report() {
             .all(|i| i["severity"] == "major"),
         "{gitlab}"
     );
+    // Every site's severity becomes error, whatever the rule says.
+    let sarif: serde_json::Value = serde_json::from_str(&tree.read("s.sarif")).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["level"] == "error"), "{sarif}");
+    let github = tree.read("gh.txt");
+    assert!(github.contains("deadline passed"), "{github}");
+    assert!(tree.read("m.md").contains("is past its deadline"));
 }
 
 #[test]

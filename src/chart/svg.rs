@@ -1,0 +1,235 @@
+//! The burndown chart as a standalone SVG: sites left over time, one line per migration, each
+//! deadline as a vertical marker, a dashed projection from the last point to zero at the
+//! recent rate, and a dot where a unit reached zero. Text is XML-escaped; numbers are rounded
+//! so the same series always gives the same bytes. Knows nothing of git or scanning.
+
+use std::fmt::Write as _;
+
+use quick_xml::escape::escape;
+
+use crate::config::Date;
+use crate::history::series::MigrationSeries;
+use crate::trend::Eta;
+
+const WIDTH: f64 = 880.0;
+const HEIGHT: f64 = 440.0;
+const LEFT: f64 = 64.0;
+const RIGHT: f64 = 24.0;
+const TOP: f64 = 56.0;
+const BOTTOM: f64 = 64.0;
+/// Colour-blind-safe colours (Okabe and Ito), one per migration in turn.
+const PALETTE: [&str; 6] = [
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
+];
+
+/// Renders the chart of `series`; `title` heads it.
+pub fn render(series: &[MigrationSeries<'_>], title: &str) -> String {
+    let points = series.iter().flat_map(|s| s.points.iter());
+    let first = points.clone().map(|p| p.day.unix_days()).min();
+    let last = points.clone().map(|p| p.day.unix_days()).max();
+    let top_count = points.map(|p| p.remaining).max().unwrap_or(0);
+    let (Some(first), Some(last)) = (first, last) else {
+        return empty(title);
+    };
+    // The time axis reaches the deadlines (up to two years ahead) and the projections (as far
+    // again as the history itself), so a far-away ETA does not squash the data.
+    let span = (last - first).max(7);
+    let mut end = last;
+    for s in series {
+        if let Some(deadline) = s.migration.deadline
+            && deadline.unix_days() <= last + 730
+        {
+            end = end.max(deadline.unix_days());
+        }
+        if let Some(Eta::On(date)) = s.trend.map(|t| t.eta) {
+            end = end.max(date.unix_days().min(last + span));
+        }
+    }
+    let end = end.max(first + 1);
+    let y_max = nice_max(top_count);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let x = |day: i64| LEFT + plot_w * (day - first) as f64 / (end - first) as f64;
+    let y = |n: u64| TOP + plot_h * (1.0 - n as f64 / y_max as f64);
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="12">
+<rect width="100%" height="100%" fill="#ffffff"/>
+<text x="{LEFT}" y="24" font-size="16" font-weight="bold" fill="#24292f">{}</text>
+"##,
+        escape(title)
+    );
+    // Grid and axes.
+    for step in 0..=4u64 {
+        let value = y_max * step / 4;
+        let py = y(value);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{LEFT}" y1="{py:.1}" x2="{:.1}" y2="{py:.1}" stroke="#d0d7de" stroke-width="1"/>
+<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#57606a">{value}</text>"##,
+            WIDTH - RIGHT,
+            LEFT - 8.0,
+            py + 4.0
+        );
+    }
+    for tick in 0..=5i64 {
+        let day = first + (end - first) * tick / 5;
+        let px = x(day);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{px:.1}" y1="{:.1}" x2="{px:.1}" y2="{:.1}" stroke="#57606a"/>
+<text x="{px:.1}" y="{:.1}" text-anchor="middle" fill="#57606a">{}</text>"##,
+            TOP + plot_h,
+            TOP + plot_h + 5.0,
+            TOP + plot_h + 20.0,
+            Date::from_unix_days(day)
+        );
+    }
+    let _ = writeln!(
+        svg,
+        r##"<text x="16" y="{:.1}" transform="rotate(-90 16 {:.1})" text-anchor="middle" fill="#57606a">sites left</text>"##,
+        TOP + plot_h / 2.0,
+        TOP + plot_h / 2.0
+    );
+    for (index, s) in series.iter().enumerate() {
+        let color = PALETTE
+            .get(index % PALETTE.len())
+            .copied()
+            .unwrap_or("#000000");
+        draw_migration(&mut svg, s, color, index, &x, &y, end);
+    }
+    svg.push_str("</svg>\n");
+    svg
+}
+
+fn draw_migration(
+    svg: &mut String,
+    s: &MigrationSeries<'_>,
+    color: &str,
+    index: usize,
+    x: &dyn Fn(i64) -> f64,
+    y: &dyn Fn(u64) -> f64,
+    end: i64,
+) {
+    let path: Vec<String> = s
+        .points
+        .iter()
+        .map(|p| format!("{:.1},{:.1}", x(p.day.unix_days()), y(p.remaining)))
+        .collect();
+    let _ = writeln!(
+        svg,
+        r##"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2.5" stroke-linejoin="round"/>"##,
+        path.join(" ")
+    );
+    if let (Some(last), Some(Eta::On(eta))) = (s.points.last(), s.trend.map(|t| t.eta)) {
+        // The projection runs to zero at the ETA, cut where the axis ends.
+        let (x0, n0) = (last.day.unix_days(), last.remaining as f64);
+        let x1 = eta.unix_days().min(end);
+        let span = (eta.unix_days() - x0).max(1) as f64;
+        let n1 = n0 * (1.0 - (x1 - x0) as f64 / span);
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="{color}" stroke-width="2" stroke-dasharray="6 5"/>"##,
+            x(x0),
+            y(last.remaining),
+            x(x1),
+            y(n1.max(0.0).round() as u64)
+        );
+    }
+    if let Some(deadline) = s.migration.deadline
+        && deadline.unix_days() <= end
+    {
+        let px = x(deadline.unix_days());
+        let _ = writeln!(
+            svg,
+            r##"<line x1="{px:.1}" y1="{TOP}" x2="{px:.1}" y2="{:.1}" stroke="{color}" stroke-width="1.5" stroke-dasharray="2 3"/>
+<text x="{:.1}" y="{:.1}" text-anchor="end" fill="{color}">deadline {}</text>"##,
+            HEIGHT - BOTTOM,
+            px - 4.0,
+            TOP + 14.0 + 14.0 * index as f64,
+            deadline
+        );
+    }
+    for completion in &s.completions {
+        let day = completion.day.unix_days();
+        let value = s
+            .points
+            .iter()
+            .find(|p| p.day == completion.day)
+            .map_or(0, |p| p.remaining);
+        let (px, py) = (x(day), y(value));
+        let _ = writeln!(
+            svg,
+            r##"<circle cx="{px:.1}" cy="{py:.1}" r="4.5" fill="#ffffff" stroke="{color}" stroke-width="2"><title>{} done</title></circle>
+<text x="{:.1}" y="{:.1}" fill="{color}" font-size="10" transform="rotate(-30 {:.1} {:.1})">✓ {}</text>"##,
+            escape(&completion.unit),
+            px + 4.0,
+            py - 8.0,
+            px + 4.0,
+            py - 8.0,
+            escape(&completion.unit)
+        );
+    }
+    // Legend under the plot.
+    let lx = LEFT + 280.0 * index as f64;
+    let ly = HEIGHT - 16.0;
+    let status = match (s.points.last(), s.trend.map(|t| t.eta)) {
+        (Some(p), Some(Eta::On(date))) => format!("{} left, ETA {date}", p.remaining),
+        (Some(p), Some(Eta::Never)) => format!("{} left, at this rate: never", p.remaining),
+        (Some(p), _) => format!("{} left", p.remaining),
+        (None, _) => String::new(),
+    };
+    let _ = writeln!(
+        svg,
+        r##"<rect x="{lx:.1}" y="{:.1}" width="14" height="4" fill="{color}"/>
+<text x="{:.1}" y="{ly:.1}" fill="#24292f">{}: {}</text>"##,
+        ly - 6.0,
+        lx + 20.0,
+        escape(&s.migration.id),
+        escape(&status)
+    );
+}
+
+fn empty(title: &str) -> String {
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="80" viewBox="0 0 {WIDTH} 80" font-family="sans-serif" font-size="14">
+<rect width="100%" height="100%" fill="#ffffff"/>
+<text x="16" y="32" font-weight="bold">{}</text>
+<text x="16" y="56">no commits to show</text>
+</svg>
+"##,
+        escape(title)
+    )
+}
+
+/// The smallest of 4, 8, 20 × 10ⁿ at or above `n`: four grid steps of round numbers.
+fn nice_max(n: u64) -> u64 {
+    let mut scale = 1u64;
+    loop {
+        for step in [4, 8, 20] {
+            let candidate = step * scale;
+            if candidate >= n {
+                return candidate;
+            }
+        }
+        scale = scale.saturating_mul(10);
+        if scale == u64::MAX {
+            return n;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nice_max;
+
+    #[test]
+    fn axis_maxima_are_round() {
+        assert_eq!(nice_max(0), 4);
+        assert_eq!(nice_max(49), 80);
+        assert_eq!(nice_max(81), 200);
+        assert_eq!(nice_max(120), 200);
+        assert_eq!(nice_max(201), 400);
+    }
+}
