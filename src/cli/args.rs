@@ -187,10 +187,31 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub category: Option<String>,
 
+    /// Pull-request mode: compare with the merge base of HEAD and REF (e.g. origin/main), read
+    /// from git objects, instead of the lock. `auto`: the base of the GitHub pull request
+    /// (origin/$GITHUB_BASE_REF) or GitLab merge request ($CI_MERGE_REQUEST_DIFF_BASE_SHA), and
+    /// the lock when there is neither
+    #[arg(long, value_name = "REF", conflicts_with = "files")]
+    pub base: Option<String>,
+
+    /// With --base: whether a new site in a file whose count held (one removed, another
+    /// added) only warns or fails the check
+    #[arg(long, value_enum, default_value_t = NewSitesPolicy::Warn, value_name = "WHAT")]
+    pub new_sites: NewSitesPolicy,
+
     /// Scan and compare only these files or directories (e.g. the staged files, from
     /// pre-commit); every other file keeps its locked count
     #[arg(value_name = "FILES")]
     pub files: Vec<PathBuf>,
+}
+
+/// `--new-sites`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewSitesPolicy {
+    /// Report them as new (annotations, SARIF baselineState) and pass
+    Warn,
+    /// Report them and fail
+    Fail,
 }
 
 /// `--annotate`
@@ -200,6 +221,9 @@ pub enum Annotate {
     New,
     /// Every site
     All,
+    /// New sites, and the old ones in files the pull request changes, as notices that never
+    /// fail (with --base)
+    Touched,
 }
 
 /// One `--report FORMAT[=PATH]`.

@@ -7,7 +7,7 @@ use std::path::Path;
 use miette::{Diagnostic, IntoDiagnostic, WrapErr};
 
 use super::Outcome;
-use super::args::{Annotate, CheckArgs, ReportTarget};
+use super::args::{Annotate, CheckArgs, NewSitesPolicy, ReportTarget};
 use super::session::Session;
 use crate::check;
 use crate::lock::Lock;
@@ -53,6 +53,15 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
         }
     }
     let only_list = only.as_ref().map(|o| o.iter().cloned().collect());
+    // The merge base first: a bad ref is a usage error before any work.
+    let base = match base_rev(args.base.as_deref()) {
+        Some(rev) => Some(crate::history::base::scan(
+            &project.config,
+            &project.rules,
+            &rev,
+        )?),
+        None => None,
+    };
     let findings = session.scan_skipping(&project, only_list, &outputs);
     let scanned = findings.counts();
     let counts = match (&only, &lock) {
@@ -74,9 +83,42 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
         // Without a lock every rule is new: nothing can have risen yet.
         verdict.increases.clear();
     }
+    // Pull-request mode: only what the PR changed can fail it, so the counts are compared with
+    // the merge base, and a lock that is stale against main (or a deadline) is no reason to fail.
+    let comparison = base
+        .as_ref()
+        .map(|b| crate::pr::compare(&b.findings, &findings));
+    if let Some(comparison) = &comparison {
+        verdict = check::compare(
+            &project.config,
+            &project.units,
+            &counts,
+            &comparison.base,
+            session.today,
+        );
+        verdict.decreases.clear();
+        verdict.new_rules.clear();
+        verdict.removed_rules.clear();
+        verdict.overdue.clear();
+        verdict.stale = false;
+        verdict.new_sites = Some(comparison.new_sites.clone());
+        verdict.new_sites_fail = args.new_sites == NewSitesPolicy::Fail;
+    }
+    let touched = match (&base, args.annotate) {
+        (Some(base), Annotate::Touched) => Some(base.changed(
+            &project.config.root,
+            findings.sites.values().flat_map(|files| files.keys()),
+        )),
+        _ => None,
+    };
+    let strict = args.strict && base.is_none();
+    let lock = match &comparison {
+        Some(comparison) => Some(comparison.base.clone()),
+        None => lock,
+    };
     let options = Options {
         annotate_all: args.annotate == Annotate::All,
-        touched: None,
+        touched,
         category: args
             .category
             .clone()
@@ -97,13 +139,13 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
         counts: &counts,
         lock: lock.as_ref(),
         verdict: &verdict,
-        strict: args.strict,
+        strict,
         only: only.as_ref(),
         today: session.today,
         version: env!("CARGO_PKG_VERSION"),
         options: &options,
     };
-    let mut outcome = if verdict.failed(args.strict) {
+    let mut outcome = if verdict.failed(strict) {
         Outcome::Failed
     } else {
         Outcome::Success
@@ -208,4 +250,16 @@ fn repo_relative(root: &Path) -> String {
                 .join("/")
         })
         .unwrap_or_default()
+}
+
+/// The revision `--base` names: `auto` asks the CI environment (a GitHub pull request's base
+/// branch, a GitLab merge request's base commit) and means "no base" outside one.
+fn base_rev(arg: Option<&str>) -> Option<String> {
+    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    match arg {
+        Some("auto") => env("CI_MERGE_REQUEST_DIFF_BASE_SHA")
+            .or_else(|| env("GITHUB_BASE_REF").map(|branch| format!("origin/{branch}"))),
+        Some(rev) => Some(rev.to_owned()),
+        None => None,
+    }
 }

@@ -4,6 +4,7 @@
 //! scanning only blobs no run has seen. `from_lock` reads the committed lock instead (no scan).
 //! Knows nothing of the working tree or of output formats (`series` and `cli` do those).
 
+pub mod base;
 pub mod cache;
 pub mod git;
 pub mod render;
@@ -33,6 +34,15 @@ pub enum HistoryError {
         help("history reads the commits of the repository that holds longtail.toml")
     )]
     NotARepository(PathBuf),
+    /// `check --base REV` names something git cannot resolve, or with no common history.
+    #[error("could not find the merge base with `{0}`: {1}")]
+    #[diagnostic(
+        code("longtail::pr::base"),
+        help(
+            "fetch the base branch first (GitHub: actions/checkout with fetch-depth: 0; GitLab: GIT_DEPTH: 0), or pass a commit"
+        )
+    )]
+    UnknownRevision(String, String),
     /// A git object could not be read.
     #[error("could not read the git history: {0}")]
     #[diagnostic(code("longtail::history::git"))]

@@ -342,13 +342,25 @@ fn write_summary(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -
             writeln!(out, "  binary: {}", sanitize(path.as_str()))?;
         }
     }
+    let against = if verdict.new_sites.is_some() {
+        "the merge base"
+    } else {
+        "the lock"
+    };
+    let new_sites = verdict.new_site_count() as u64;
     if verdict.failed(input.strict) {
         let mut reasons = Vec::new();
         if !verdict.increases.is_empty() {
             let n = verdict.increases.len() as u64;
             reasons.push(format!(
-                "{n} {} above the lock",
+                "{n} {} above {against}",
                 plural(n, "count", "counts")
+            ));
+        }
+        if verdict.new_sites_fail && new_sites > 0 {
+            reasons.push(format!(
+                "{new_sites} new {}",
+                plural(new_sites, "site", "sites")
             ));
         }
         if !verdict.overdue.is_empty() {
@@ -367,9 +379,17 @@ fn write_summary(input: &ReportInput<'_>, how: Verbosity, out: &mut dyn Write) -
             reasons.join(", ")
         )
     } else if !how.quiet {
+        let new = if new_sites > 0 {
+            format!(
+                ", {new_sites} new {} (warning)",
+                plural(new_sites, "site", "sites")
+            )
+        } else {
+            String::new()
+        };
         writeln!(
             out,
-            "{OK}longtail: ok{OK:#}: {total} {} left in {rules} {}, none above the lock ({scanned})",
+            "{OK}longtail: ok{OK:#}: {total} {} left in {rules} {}, none above {against}{new} ({scanned})",
             plural(total, "site", "sites"),
             plural(rules as u64, "rule", "rules"),
         )

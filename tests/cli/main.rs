@@ -5,6 +5,8 @@
 //! - `errors`: each kind of bad input gets a diagnostic, exit 2 and no file written;
 //! - `commands`: init, rules, pre-commit mode (FILES), global options, the example tree;
 //! - `finishing`: fix, plan, presets;
+//! - `pr`: pull-request mode against a merge base, with the real git;
+//! - `presets`: every preset rule counts its cases as the real rg does;
 //! - `merging`: the lock's merge driver and `update --resolve`, with the real git;
 //! - `readme`: the output the README shows is the real output;
 //! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab;
@@ -31,6 +33,8 @@ mod history;
 mod integrations;
 mod merging;
 mod parity;
+mod pr;
+mod presets;
 mod ratchet;
 mod readme;
 mod reports;
