@@ -46,7 +46,7 @@ pub fn scan(config: &Config, rules: &CompiledRules, rev: &str) -> Result<Base, H
         .detach();
     let tree = handle
         .find_commit(commit)
-        .and_then(|c| c.tree_id().map_err(Into::into))
+        .and_then(|c| c.tree_id())
         .map_err(|e| unknown("could not read the merge base", &e))?
         .detach();
     let selection = Selection {
