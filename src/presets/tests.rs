@@ -286,3 +286,22 @@ fn fixed_cases_are_what_fix_writes_and_leave_no_site() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     assert!(checked > 10, "the fixed cases must exercise many rules");
 }
+
+/// `examples/python-monorepo/longtail.toml` is a header followed by the presets verbatim, as
+/// `init --preset` writes them, so the example shows exactly what users get.
+#[test]
+fn the_python_monorepo_example_uses_the_presets_verbatim() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python-monorepo/longtail.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let first = ALL.first().unwrap().text.trim_end();
+    let at = text
+        .find(first)
+        .unwrap_or_else(|| panic!("{} holds the pydantic-v2 preset verbatim", path.display()));
+    let header = text.get(..at).unwrap();
+    let chosen: Vec<&Preset> = ALL.iter().collect();
+    assert_eq!(
+        super::config_text(header, &chosen),
+        text,
+        "the example is its header plus every preset, in order"
+    );
+}

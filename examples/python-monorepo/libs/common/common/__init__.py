@@ -1,0 +1,1 @@
+"""Code shared by the acme services: settings, database access, error handling, types."""
