@@ -20,6 +20,10 @@ pub struct Fixed {
     pub after: Vec<u8>,
     /// `(rule index, sites replaced)` for each rule that changed the file, in config order.
     pub replaced: Vec<(usize, u64)>,
+    /// `(rule index, sites gone)` for each rule whose count dropped, in config order: what the
+    /// ratchet sees. Larger than `replaced` where one rule's replacement also removed another
+    /// rule's sites (two rules matching the same text).
+    pub removed: Vec<(usize, u64)>,
 }
 
 /// Why a file was not rewritten.
@@ -158,6 +162,7 @@ pub fn fix(
     let new_bytes = codec.encode(&text);
     let after = searcher.search(rules, path, &new_bytes);
     // The ratchet's view of the result: each fixed rule down by what it replaced, no rule up.
+    let mut removed = Vec::new();
     for index in 0..rules.rules.len() {
         let made = replaced
             .iter()
@@ -172,6 +177,9 @@ pub fn fix(
                 after: now,
             });
         }
+        if now < was {
+            removed.push((index, was - now));
+        }
     }
     if replaced.is_empty() || new_bytes == bytes {
         return Ok(None);
@@ -185,6 +193,7 @@ pub fn fix(
         after,
         bytes: new_bytes,
         replaced,
+        removed,
     }))
 }
 
@@ -357,5 +366,7 @@ mod tests {
         let fixed = run(&rules, b"A.parse_obj(x)\n").unwrap().unwrap();
         assert_eq!(fixed.bytes, b"A.model_validate(x)\n");
         assert_eq!(fixed.replaced, [(0, 1)]);
+        // The second rule's site went with the first rule's replacement.
+        assert_eq!(fixed.removed, [(0, 1), (1, 1)]);
     }
 }

@@ -148,7 +148,7 @@ pub(super) fn run(session: &Session, args: &FixArgs) -> miette::Result<Outcome> 
         let mut text = summary(&project, &rules, &fixed, args.dry_run);
         let replaced: u64 = fixed
             .iter()
-            .flat_map(|(_, f)| f.replaced.iter().map(|(_, n)| *n))
+            .flat_map(|(_, f)| f.removed.iter().map(|(_, n)| *n))
             .sum();
         let left =
             total(findings.counts().values().flat_map(|f| f.values())).saturating_sub(replaced);
@@ -250,12 +250,13 @@ fn refusals(
     project.config.problems(problems)
 }
 
-/// What changed, per rule and unit.
+/// What changed, per rule and unit: the sites gone, as the ratchet will count them (a rule
+/// without `replace` may lose sites to another rule's replacement of the same text).
 fn summary(project: &Project, rules: &[&Rule], fixed: &[(&RepoPath, Fixed)], dry: bool) -> String {
     let mut per_rule: BTreeMap<usize, BTreeMap<&str, u64>> = BTreeMap::new();
     for (path, result) in fixed {
         let unit = project.units.unit_of(path);
-        for &(rule, n) in &result.replaced {
+        for &(rule, n) in &result.removed {
             *per_rule.entry(rule).or_default().entry(unit).or_default() += n;
         }
     }
@@ -290,9 +291,14 @@ fn summary(project: &Project, rules: &[&Rule], fixed: &[(&RepoPath, Fixed)], dry
         };
         let n: u64 = units.values().sum();
         let by_unit: Vec<String> = units.iter().map(|(u, n)| format!("{u} {n}")).collect();
+        let via = if rule.replace.is_none() {
+            " (by another rule's replacement)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             text,
-            "  {:<width$}  {n:>5}  {}",
+            "  {:<width$}  {n:>5}  {}{via}",
             rule.id.as_str(),
             by_unit.join(", ")
         );

@@ -292,7 +292,13 @@ fn init_with_presets_writes_them_all_and_a_lock() {
     tree.longtail(&args).expect(0);
     let config = tree.read("longtail.toml");
     for name in &names {
-        assert!(config.contains(&format!("[migrations.{name}]")), "{name}");
+        // A dot splits a bare TOML key, so `python-3.9` is quoted.
+        let header = if name.contains('.') {
+            format!("[migrations.\"{name}\"]")
+        } else {
+            format!("[migrations.{name}]")
+        };
+        assert!(config.contains(&header), "{name}");
     }
     assert!(tree.exists("longtail.lock"));
     tree.longtail(&["check", "--strict"]).expect(0);
@@ -303,5 +309,104 @@ fn init_with_presets_writes_them_all_and_a_lock() {
         run.stderr.contains("no preset is called `pydantic-v1`"),
         "{}",
         run.stderr
+    );
+}
+
+/// Per rule, the sites `fix` reported replacing (from its summary on stderr).
+fn reported(stderr: &str) -> std::collections::BTreeMap<String, u64> {
+    stderr
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            Some((words.next()?.to_owned(), words.next()?.parse().ok()?))
+        })
+        .collect()
+}
+
+#[test]
+fn each_preset_fixes_the_example_and_python_still_compiles() {
+    let presets = [
+        "pydantic-v2",
+        "sqlalchemy-2",
+        "fastapi-lifespan",
+        "python-3.9",
+    ];
+    let mut fixed_somewhere = 0;
+    for preset in presets {
+        let tree = Tree::example("python-monorepo");
+        let locked = lock_counts(&tree.read("longtail.lock"));
+        let before = tree.snapshot();
+        let run = tree.longtail(&["fix", "--rule", preset]);
+        if run.code == 2 {
+            // A preset none of whose rules is safe to rewrite by regex (fastapi-lifespan).
+            assert!(
+                run.stderr.contains("no selected rule has a `replace`"),
+                "{}",
+                run.stderr
+            );
+            assert_eq!(tree.snapshot(), before);
+            continue;
+        }
+        let run = run.expect(0);
+        let replaced = reported(&run.stderr);
+        let changed: Vec<String> = tree
+            .snapshot()
+            .into_iter()
+            .filter(|file| !before.contains(file))
+            .map(|(path, _)| path)
+            .collect();
+        assert_eq!(
+            changed.is_empty(),
+            replaced.is_empty(),
+            "{preset}: {}",
+            run.stderr
+        );
+        // No syntax error introduced: the real Python byte-compiles every changed file.
+        if !changed.is_empty() {
+            let cache = tempfile::tempdir().unwrap();
+            let output = std::process::Command::new("python3")
+                .current_dir(tree.path())
+                .env("PYTHONPYCACHEPREFIX", cache.path())
+                .args(["-m", "py_compile"])
+                .args(&changed)
+                .output()
+                .expect("python3 runs");
+            assert!(
+                output.status.success(),
+                "{preset}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        // Every fixed site is gone and each count dropped by exactly what was reported.
+        tree.longtail(&["update"]).expect(0);
+        let now = lock_counts(&tree.read("longtail.lock"));
+        let sum =
+            |counts: &std::collections::BTreeMap<
+                String,
+                std::collections::BTreeMap<String, u64>,
+            >,
+             rule: &str| counts.get(rule).map_or(0, |f| f.values().sum::<u64>());
+        for rule in locked.keys().chain(now.keys()) {
+            let dropped = sum(&locked, rule) - sum(&now, rule);
+            assert_eq!(
+                dropped,
+                replaced.get(rule).copied().unwrap_or(0),
+                "{preset}: {rule}"
+            );
+            // A rule fix rewrote has no site left (one whose sites only went with another
+            // rule's replacement may keep some).
+            let indirect = run.stderr.lines().any(|l| {
+                l.trim_start().starts_with(&format!("{rule} ")) && l.contains("another rule")
+            });
+            if replaced.contains_key(rule) && !indirect {
+                assert_eq!(sum(&now, rule), 0, "{preset}: {rule} still has sites");
+            }
+        }
+        fixed_somewhere += replaced.values().sum::<u64>();
+    }
+    assert!(
+        fixed_somewhere > 0,
+        "the example must give fix something to do"
     );
 }

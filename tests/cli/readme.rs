@@ -27,7 +27,12 @@ fn strip_ansi(text: &str) -> String {
 
 /// Runs the README's command for block `name` on a fresh copy of the example tree.
 fn produce(name: &str, command: &str) -> String {
-    let tree = Tree::example("services-demo");
+    // Blocks about finishing a migration run on the multi-service example with presets.
+    let tree = if name.starts_with("monorepo-") {
+        Tree::example("python-monorepo")
+    } else {
+        Tree::example("services-demo")
+    };
     match name {
         "check-after-new-site" => {
             let path = tree.path().join("services/auth/app/models.py");
