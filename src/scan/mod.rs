@@ -33,6 +33,8 @@ pub struct FileSearcher {
     /// For already decoded text (fixing): no BOM sniffing, no binary detection.
     raw_lines: Searcher,
     raw_multi: Searcher,
+    /// Per rule, whether the prefilter lets it search the current file.
+    wanted: Vec<bool>,
 }
 
 /// One replacement in a searched text: the byte range `start..end` becomes `with`.
@@ -76,6 +78,7 @@ impl FileSearcher {
             multi: build(true),
             raw_lines: raw(false),
             raw_multi: raw(true),
+            wanted: Vec::new(),
         }
     }
 
@@ -83,6 +86,12 @@ impl FileSearcher {
     /// The bytes go through the searcher's reader path, as `rg` does for walked files, so binary
     /// detection and transcoding see every byte exactly as there.
     pub fn search(&mut self, rules: &CompiledRules, path: &RepoPath, bytes: &[u8]) -> FileFindings {
+        // The prefilter sees raw bytes; a UTF-16 file is only text after transcoding.
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+        match &rules.prefilter {
+            Some(prefilter) if !utf16 => prefilter.candidates(bytes, &mut self.wanted),
+            _ => self.wanted.clear(),
+        }
         let found = self.search_each(rules, path, |searcher, matcher, sink| {
             // Reading from a slice cannot fail and transcoding is lossy, so the only possible
             // error is the regex engine failing to re-find a match; the sites so far still count.
@@ -100,6 +109,7 @@ impl FileSearcher {
         path: &RepoPath,
         file: &Path,
     ) -> io::Result<FileFindings> {
+        self.wanted.clear();
         self.search_each(rules, path, |searcher, matcher, sink| {
             searcher.search_path(matcher, file, sink)
         })
@@ -121,6 +131,10 @@ impl FileSearcher {
                 continue;
             }
             found.searched = true;
+            // Without a prefilter verdict (empty) every rule searches.
+            if self.wanted.get(index) == Some(&false) {
+                continue;
+            }
             let searcher = if rule.multi_line {
                 &mut self.multi
             } else {

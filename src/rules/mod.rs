@@ -9,6 +9,10 @@ use std::path::Path;
 use grep_regex::{RegexMatcher, RegexMatcherBuilder};
 use ignore::overrides::{Override, OverrideBuilder};
 
+mod prefilter;
+
+pub use prefilter::Prefilter;
+
 use crate::config::{Config, Rule, SpannedGlob};
 use crate::diag::Problem;
 use crate::model::{RepoPath, RuleId};
@@ -54,6 +58,9 @@ impl CompiledRule {
 pub struct CompiledRules {
     /// Rules in config order.
     pub rules: Vec<CompiledRule>,
+    /// Which rules can match a file, from one pass over its bytes; `None` when no rule has a
+    /// literal to filter on.
+    pub prefilter: Option<Prefilter>,
     /// `[settings] include`/`exclude`, matched as `rg -g` matches, applied as a filter on the walk.
     pub walk_globs: Override,
 }
@@ -82,7 +89,12 @@ pub fn compile(config: &Config) -> Result<CompiledRules, Vec<Problem>> {
         }
     }
     if problems.is_empty() {
-        Ok(CompiledRules { rules, walk_globs })
+        let prefilter = Prefilter::new(config.rules().map(|(_, r)| r));
+        Ok(CompiledRules {
+            rules,
+            prefilter,
+            walk_globs,
+        })
     } else {
         Err(problems)
     }

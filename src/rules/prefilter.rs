@@ -1,0 +1,240 @@
+//! One pass that tells which rules can match a file at all: literals every match of a rule must
+//! contain (a prefix or suffix set extracted from the rule's pattern, as regex engines do for
+//! their own prefilters) go into one Aho-Corasick automaton, and a file is searched only with
+//! the rules whose literals occur in it. Rules without a usable literal are always searched.
+//! Never changes a count: a rule is skipped only when no match of it can exist in the bytes.
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+
+use crate::config::Rule;
+
+/// Shortest literal worth filtering on: shorter ones occur in nearly every file.
+const MIN_LITERAL: usize = 3;
+
+/// The literal sets of every rule, in one automaton.
+#[derive(Debug, Clone)]
+pub struct Prefilter {
+    automaton: AhoCorasick,
+    /// For each automaton pattern, the rules (indices) it stands for.
+    owners: Vec<Vec<usize>>,
+    /// Per rule: whether it has literals (otherwise it always runs).
+    filtered: Vec<bool>,
+}
+
+impl Prefilter {
+    /// Builds the prefilter for `rules` (config order, as compiled). `None` when no rule has
+    /// usable literals.
+    pub fn new<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Option<Self> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut filtered = Vec::new();
+        for (index, rule) in rules.into_iter().enumerate() {
+            let set = required_literals(rule);
+            filtered.push(set.is_some());
+            for literal in set.unwrap_or_default() {
+                match literals.iter().position(|l| *l == literal) {
+                    Some(at) => {
+                        if let Some(o) = owners.get_mut(at) {
+                            o.push(index);
+                        }
+                    }
+                    None => {
+                        literals.push(literal);
+                        owners.push(vec![index]);
+                    }
+                }
+            }
+        }
+        if literals.is_empty() {
+            return None;
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .build(&literals)
+            .ok()?;
+        Some(Self {
+            automaton,
+            owners,
+            filtered,
+        })
+    }
+
+    /// Which rules can match `bytes`: `wanted[i]` stays true for a rule without literals and
+    /// for one whose literals occur. `bytes` are the raw file: a UTF-16 file (transcoded by
+    /// the searcher) must not be given here.
+    pub fn candidates(&self, bytes: &[u8], wanted: &mut Vec<bool>) {
+        wanted.clear();
+        wanted.extend(self.filtered.iter().map(|f| !f));
+        let mut left = self.filtered.iter().filter(|f| **f).count();
+        // Overlapping: a literal hidden inside another's match still counts.
+        for found in self.automaton.find_overlapping_iter(bytes) {
+            for &rule in self.owners.get(found.pattern().as_usize()).into_iter().flatten() {
+                if let Some(slot) = wanted.get_mut(rule)
+                    && !*slot
+                {
+                    *slot = true;
+                    left -= 1;
+                }
+            }
+            if left == 0 {
+                break;
+            }
+        }
+    }
+}
+
+/// Literals one of which every match of `rule` contains, or `None` when the pattern has no
+/// usable set (it can match without any literal of at least `MIN_LITERAL` bytes).
+fn required_literals(rule: &Rule) -> Option<Vec<Vec<u8>>> {
+    let pattern = rule.pattern.get_ref();
+    let escaped;
+    let pattern = if rule.literal {
+        escaped = regex_syntax::escape(pattern);
+        &escaped
+    } else {
+        pattern
+    };
+    // The matcher's flags that change which texts match; the line-terminator and NUL rules of
+    // grep-regex only remove matches, so literals of this language cover them.
+    let hir = regex_syntax::ParserBuilder::new()
+        .case_insensitive(rule.ignore_case)
+        .multi_line(true)
+        .unicode(true)
+        .octal(false)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let mut best: Option<Vec<Vec<u8>>> = None;
+    for prefix in [true, false] {
+        let kind = if prefix {
+            ExtractKind::Prefix
+        } else {
+            ExtractKind::Suffix
+        };
+        let mut seq = Extractor::new().kind(kind).extract(&hir);
+        if prefix {
+            seq.optimize_for_prefix_by_preference();
+        } else {
+            seq.optimize_for_suffix_by_preference();
+        }
+        let Some(set) = usable(&seq) else {
+            continue;
+        };
+        let shortest = |s: &Vec<Vec<u8>>| s.iter().map(Vec::len).min().unwrap_or(0);
+        if best.as_ref().is_none_or(|b| shortest(&set) > shortest(b)) {
+            best = Some(set);
+        }
+    }
+    best
+}
+
+fn usable(seq: &Seq) -> Option<Vec<Vec<u8>>> {
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > 64 {
+        return None;
+    }
+    let set: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+    set.iter().all(|l| l.len() >= MIN_LITERAL).then_some(set)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use grep_matcher::Matcher;
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn config(rules: &[(&str, &str)]) -> crate::config::Config {
+        let mut text = String::new();
+        for (i, (pattern, flags)) in rules.iter().enumerate() {
+            text.push_str(&format!(
+                "[migrations.m.rules.r{i}]\npattern = '''{pattern}'''\nmessage = 'm'\n{flags}\n"
+            ));
+        }
+        crate::config::parse(Path::new("/r/longtail.toml"), "longtail.toml", &text)
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    }
+
+    fn literal_sets(rules: &[(&str, &str)]) -> Vec<Option<Vec<Vec<u8>>>> {
+        config(rules).rules().map(|(_, r)| required_literals(r)).collect()
+    }
+
+    #[test]
+    fn prefixes_suffixes_or_nothing() {
+        let sets = literal_sets(&[
+            (r"\bstrcpy\(", ""),
+            (r"\w\[0\];", ""),
+            (r"\w+", ""),
+            ("a.parse_obj(", "literal = true"),
+            (r"x|y", ""),
+        ]);
+        assert_eq!(sets[0], Some(vec![b"strcpy(".to_vec()]));
+        assert_eq!(sets[1], Some(vec![b"[0];".to_vec()]));
+        assert_eq!(sets[2], None);
+        assert_eq!(sets[3], Some(vec![b"a.parse_obj(".to_vec()]));
+        // One-byte literals are no filter.
+        assert_eq!(sets[4], None);
+    }
+
+    #[test]
+    fn case_insensitive_rules_keep_unicode_folds() {
+        // (?i)k also matches the Kelvin sign, which ASCII case folding would miss.
+        let config = config(&[("kelvin", "ignore_case = true")]);
+        let rules = crate::rules::compile(&config).unwrap();
+        let prefilter = rules.prefilter.as_ref();
+        let text = "\u{212A}ELVIN".as_bytes();
+        assert!(rules.rules[0].matcher.is_match(text).unwrap());
+        let mut wanted = Vec::new();
+        if let Some(p) = prefilter {
+            p.candidates(text, &mut wanted);
+            assert_eq!(wanted, [true]);
+        }
+    }
+
+    const PATTERNS: &[(&str, &str)] = &[
+        (r"\bfoo\(", ""),
+        ("bar", "word = true"),
+        ("Baz", "ignore_case = true"),
+        (r"qu+x\d", ""),
+        (r"[ab]c[de]f", ""),
+        ("x.y", "literal = true"),
+        (r"end\n\s*begin", "multiline = true"),
+        (r"\w\[0\];", ""),
+        (r"(foo|bar)baz", ""),
+        (r"\d+", ""),
+    ];
+
+    /// Pieces that make texts near the patterns' literals.
+    const FRAGMENTS: &[&str] = &[
+        "foo", "(", "bar", "baz", "BAZ", "bAz", "qu", "u", "x", "1", "a", "c", "d", "f", "x.y",
+        "x-y", "end", "\n", "  ", "begin", "w", "[0];", "[0]", "K", "\u{212A}", "_", " ",
+    ];
+
+    fn compiled() -> &'static crate::rules::CompiledRules {
+        static RULES: std::sync::OnceLock<crate::rules::CompiledRules> = std::sync::OnceLock::new();
+        RULES.get_or_init(|| crate::rules::compile(&config(PATTERNS)).unwrap())
+    }
+
+    proptest! {
+        /// The prefilter never drops a rule that matches: every rule with a match in the text
+        /// is a candidate.
+        #[test]
+        fn never_drops_a_matching_rule(
+            pieces in proptest::collection::vec(proptest::sample::select(FRAGMENTS), 0..14)
+        ) {
+            let text = pieces.concat();
+            let rules = compiled();
+            let mut wanted = Vec::new();
+            if let Some(p) = &rules.prefilter {
+                p.candidates(text.as_bytes(), &mut wanted);
+            }
+            for (i, rule) in rules.rules.iter().enumerate() {
+                let matches = rule.matcher.is_match(text.as_bytes()).unwrap();
+                prop_assert!(!matches || wanted.get(i) != Some(&false), "rule {i} on {text:?}");
+            }
+        }
+    }
+}
