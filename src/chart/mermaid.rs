@@ -35,8 +35,7 @@ pub fn write(series: &MigrationSeries<'_>, out: &mut dyn Write) -> io::Result<()
         Some(trend) => match trend.eta {
             Eta::Done => "done".to_owned(),
             Eta::Never => format!(
-                "{} per week over the last {} days; at this rate: never",
-                trend.per_week(),
+                "not going down over the last {} days; at this rate: never",
                 trend.days
             ),
             Eta::On(date) => format!(

@@ -45,7 +45,8 @@ pub fn render(series: &[MigrationSeries<'_>], title: &str) -> String {
             end = end.max(date.unix_days().min(last + span));
         }
     }
-    let end = end.max(first + 1);
+    // A little room on the right, so a deadline at the very end stays visible.
+    let end = end.max(first + 1) + (end - first).max(1) / 40 + 1;
     let y_max = nice_max(top_count);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
@@ -79,10 +80,15 @@ pub fn render(series: &[MigrationSeries<'_>], title: &str) -> String {
         let _ = writeln!(
             svg,
             r##"<line x1="{px:.1}" y1="{:.1}" x2="{px:.1}" y2="{:.1}" stroke="#57606a"/>
-<text x="{px:.1}" y="{:.1}" text-anchor="middle" fill="#57606a">{}</text>"##,
+<text x="{px:.1}" y="{:.1}" text-anchor="{}" fill="#57606a">{}</text>"##,
             TOP + plot_h,
             TOP + plot_h + 5.0,
             TOP + plot_h + 20.0,
+            match tick {
+                0 => "start",
+                5 => "end",
+                _ => "middle",
+            },
             Date::from_unix_days(day)
         );
     }

@@ -226,6 +226,7 @@ fn write_step_summary(input: &ReportInput<'_>) -> miette::Result<()> {
     Format::Markdown
         .write(input, &mut bytes)
         .into_diagnostic()?;
+    burndown(input, &mut bytes);
     OpenOptions::new()
         .create(true)
         .append(true)
@@ -233,6 +234,36 @@ fn write_step_summary(input: &ReportInput<'_>) -> miette::Result<()> {
         .and_then(|mut file| file.write_all(&bytes))
         .into_diagnostic()
         .wrap_err("could not append to $GITHUB_STEP_SUMMARY")
+}
+
+/// Blobs a job summary may scan for its chart: a few commits' worth of changes.
+const SUMMARY_SCAN_BUDGET: usize = 500;
+
+/// Appends the burndown of the last half year (weekly, as Mermaid charts) when the history
+/// cache is warm, so the chart costs at most a few hundred blob scans; otherwise nothing.
+fn burndown(input: &ReportInput<'_>, out: &mut Vec<u8>) {
+    let config = input.config;
+    if !crate::history::warm(&config.root) {
+        return;
+    }
+    let Ok(rules) = crate::rules::compile(config) else {
+        return;
+    };
+    let options = crate::history::Options {
+        since: Some(crate::config::Date::from_unix_days(
+            input.today.unix_days() - 182,
+        )),
+        max: Some(26),
+        budget: Some(SUMMARY_SCAN_BUDGET),
+        ..crate::history::Options::default()
+    };
+    let Ok(Some((points, _))) = crate::history::scan(config, &rules, &options, &|_, _| {}) else {
+        return;
+    };
+    let series =
+        crate::history::series::build(config, input.units, &points, config.settings.window_days);
+    let _ = writeln!(out, "### Burndown\n");
+    let _ = crate::history::render::write_markdown(&series, out);
 }
 
 /// The config's directory relative to the enclosing git repository ("" at its root): the

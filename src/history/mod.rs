@@ -404,7 +404,8 @@ fn commits_since(repo: &Repo, options: &Options) -> Result<Vec<CommitInfo>, Hist
     Ok(commits)
 }
 
-/// Whether `root` is inside a git work tree (so history can be read at all).
-pub fn available(root: &Path) -> bool {
-    Repo::open(root).is_ok()
+/// Whether the default cache exists: someone ran `history` here before, so a run over the
+/// recent weeks is cheap (the job summary then shows the chart).
+pub fn warm(root: &Path) -> bool {
+    Repo::open(root).is_ok_and(|repo| repo.cache_dir().join(cache::FILE_NAME).is_file())
 }

@@ -56,8 +56,8 @@ pub fn trend_line(s: &MigrationSeries<'_>) -> String {
             match trend.eta {
                 Eta::Done => line.push_str("; done"),
                 Eta::Never => line.push_str(&format!(
-                    "; {} per week over the last {} days: at this rate: never",
-                    signed(-rate),
+                    "; {} over the last {} days: at this rate: never",
+                    change(rate),
                     trend.days
                 )),
                 Eta::On(date) => {
@@ -85,11 +85,12 @@ pub fn trend_line(s: &MigrationSeries<'_>) -> String {
     line
 }
 
-fn signed(rate: f64) -> String {
-    if rate > 0.0 {
-        format!("+{rate}")
+/// A rate that is not going down, in words.
+fn change(removed_per_week: f64) -> String {
+    if removed_per_week < 0.0 {
+        format!("{} more per week", -removed_per_week)
     } else {
-        format!("{rate}")
+        "no fewer".to_owned()
     }
 }
 

@@ -69,7 +69,12 @@ impl Prefilter {
         let mut left = self.filtered.iter().filter(|f| **f).count();
         // Overlapping: a literal hidden inside another's match still counts.
         for found in self.automaton.find_overlapping_iter(bytes) {
-            for &rule in self.owners.get(found.pattern().as_usize()).into_iter().flatten() {
+            for &rule in self
+                .owners
+                .get(found.pattern().as_usize())
+                .into_iter()
+                .flatten()
+            {
                 if let Some(slot) = wanted.get_mut(rule)
                     && !*slot
                 {
@@ -159,7 +164,10 @@ mod tests {
     }
 
     fn literal_sets(rules: &[(&str, &str)]) -> Vec<Option<Vec<Vec<u8>>>> {
-        config(rules).rules().map(|(_, r)| required_literals(r)).collect()
+        config(rules)
+            .rules()
+            .map(|(_, r)| required_literals(r))
+            .collect()
     }
 
     #[test]

@@ -298,6 +298,8 @@ fn help_of_every_subcommand() {
         &["plan", "--help"],
         &["presets", "--help"],
         &["merge-lock", "--help"],
+        &["status", "--help"],
+        &["history", "--help"],
     ] {
         let run = tree.longtail(args).expect(0);
         insta::assert_snapshot!(format!("help-{}", args.join("-")), run.stdout);

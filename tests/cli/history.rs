@@ -371,3 +371,26 @@ fn status_outside_git_has_no_eta_and_a_flat_rate_is_never() {
         .expect(0);
     assert!(run.stdout.contains("at this rate: never"), "{}", run.stdout);
 }
+
+#[test]
+fn the_job_summary_has_the_chart_once_the_cache_is_warm() {
+    let tree = repo();
+    let summary = tree.path().join("summary.md");
+    let env = [
+        ("GITHUB_STEP_SUMMARY", summary.to_str().unwrap()),
+        ("LONGTAIL_TODAY", "2026-02-03"),
+    ];
+    let args = ["check", "--report", "github=gh.txt"];
+    tree.longtail_with(".", &args, &env).expect(0);
+    assert!(
+        !std::fs::read_to_string(&summary)
+            .unwrap()
+            .contains("```mermaid")
+    );
+    tree.longtail(&["history"]).expect(0);
+    std::fs::remove_file(&summary).unwrap();
+    tree.longtail_with(".", &args, &env).expect(0);
+    let written = std::fs::read_to_string(&summary).unwrap();
+    assert!(written.contains("### Burndown"), "{written}");
+    assert!(written.contains("```mermaid\nxychart-beta"), "{written}");
+}

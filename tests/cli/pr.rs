@@ -187,5 +187,9 @@ fn base_auto_reads_the_ci_environment_and_a_bad_ref_is_a_usage_error() {
     let run = tree
         .longtail(&["check", "--base", "no-such-branch"])
         .expect(2);
-    assert!(run.stderr.contains("fetch the base branch"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("fetch the base branch"),
+        "{}",
+        run.stderr
+    );
 }

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::support::{Tree, longtail_command};
+use crate::support::{Tree, copy_dir, longtail_command};
 
 const BAD_CONFIG: &str = "[migrations.pydantic-v2.rules.parse-obj]\npattern = '\\.parse_obj(data'\nmessage = \"use model_validate()\"\n";
 
@@ -27,12 +27,24 @@ fn strip_ansi(text: &str) -> String {
 
 /// Runs the README's command for block `name` on a fresh copy of the example tree.
 fn produce(name: &str, command: &str) -> String {
-    // Blocks about finishing a migration run on the multi-service example with presets.
-    let tree = if name.starts_with("monorepo-") {
-        Tree::example("python-monorepo")
+    let tree = Tree::new();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if name.starts_with("walkthrough") {
+        // The example with a git history of its migration (scripts/demo-history.sh).
+        let status = std::process::Command::new("bash")
+            .arg(manifest.join("scripts/demo-history.sh"))
+            .arg(tree.path())
+            .env("LONGTAIL", env!("CARGO_BIN_EXE_longtail"))
+            .env("LONGTAIL_TODAY", "2026-11-25")
+            .status()
+            .unwrap();
+        assert!(status.success(), "scripts/demo-history.sh failed");
+    } else if name.starts_with("monorepo-") {
+        // Blocks about finishing a migration run on the multi-service example with presets.
+        copy_dir(&manifest.join("examples/python-monorepo"), tree.path());
     } else {
-        Tree::example("services-demo")
-    };
+        copy_dir(&manifest.join("examples/services-demo"), tree.path());
+    }
     match name {
         "check-after-new-site" => {
             let path = tree.path().join("services/auth/app/models.py");
