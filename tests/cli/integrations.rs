@@ -50,6 +50,21 @@ fn repo() -> Tree {
     tree
 }
 
+/// Points a command that builds longtail with `cargo install` (ours, or pre-commit's) at one
+/// shared target directory, with the release profile at opt-level 0: these tests check how the
+/// binary is installed and invoked, not its speed, and unoptimised dependencies built once for
+/// every such install keep the suite within CI's time.
+fn shared_install_build(command: &mut Command) -> &mut Command {
+    command
+        .env(
+            "CARGO_TARGET_DIR",
+            manifest_dir().join("target/install-test"),
+        )
+        .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256")
+}
+
 fn run(command: &mut Command) -> Run {
     let output = command.output().unwrap();
     Run {
@@ -63,17 +78,14 @@ fn run(command: &mut Command) -> Run {
 fn cargo_longtail_after_cargo_install() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // Its own target directory (kept between runs) so it never waits on this test build's lock.
-    let work = manifest_dir().join("target/cargo-install-test");
-    let root = work.join("root");
-    run(Command::new(&cargo)
-        .args([
-            "install", "--locked", "--debug", "--quiet", "--force", "--path",
-        ])
-        .arg(manifest_dir())
-        .arg("--root")
-        .arg(&root)
-        .arg("--target-dir")
-        .arg(work.join("target")))
+    let root = manifest_dir().join("target/install-test/root");
+    run(shared_install_build(
+        Command::new(&cargo)
+            .args(["install", "--locked", "--quiet", "--force", "--path"])
+            .arg(manifest_dir())
+            .arg("--root")
+            .arg(&root),
+    ))
     .expect(0);
     assert!(root.join("bin/cargo-longtail").exists() && root.join("bin/longtail").exists());
     let tree = repo();
@@ -128,12 +140,13 @@ fn the_pre_commit_hook_refuses_a_commit_that_adds_a_site() {
     let pre_commit = pre_commit();
     let tree = repo();
     let try_repo = |hook: &str| {
-        run(Command::new(&pre_commit)
+        run(shared_install_build(&mut Command::new(&pre_commit))
             .args(["try-repo", "--color", "never"])
             .arg(manifest_dir())
             .arg(hook)
             .current_dir(tree.path())
-            // pre-commit builds the hook with cargo once and caches it here.
+            // try-repo installs each hook into a fresh temporary store (a `cargo install` every
+            // call); the shared target directory makes that a rebuild of longtail alone.
             .env(
                 "PRE_COMMIT_HOME",
                 manifest_dir().join("target/pre-commit-home"),
@@ -163,7 +176,7 @@ fn the_pre_commit_hook_refuses_a_commit_that_adds_a_site() {
     let passed = try_repo("longtail");
     assert_eq!(passed.code, 0, "{}\n{}", passed.stdout, passed.stderr);
     // The manual-stage hook tightens the lock.
-    let update = run(Command::new(&pre_commit)
+    let update = run(shared_install_build(&mut Command::new(&pre_commit))
         .args(["try-repo", "--color", "never", "--hook-stage", "manual"])
         .arg(manifest_dir())
         .arg("longtail-update")
