@@ -133,7 +133,7 @@ pub fn overlay(
     lock: &Lock,
     scanned: &Counts,
     scope: &BTreeSet<RepoPath>,
-    exists: impl Fn(&RepoPath) -> bool,
+    exists: impl Fn(&RuleId, &RepoPath) -> bool,
 ) -> Counts {
     let in_scope = |path: &RepoPath| {
         scope.contains(path)
@@ -152,7 +152,7 @@ pub fn overlay(
                 .map(|locked| {
                     locked
                         .iter()
-                        .filter(|(path, _)| !in_scope(path) && exists(path))
+                        .filter(|(path, _)| !in_scope(path) && exists(rule, path))
                         .map(|(path, count)| (path.clone(), *count))
                         .collect()
                 })
@@ -161,6 +161,34 @@ pub fn overlay(
             (rule.clone(), files)
         })
         .collect()
+}
+
+/// `overlay`, asking `exists` only where the answer can change the verdict. A file renamed
+/// away counts 0 so that a site moved into a named file passes under the unit or rule ratchet;
+/// under the file ratchet an unnamed file can never fail the check, so its lock entry stands.
+/// Asking about every locked file would cost one `stat` per lock entry on every commit
+/// (32,000 of them on the kernel tree: 300 ms of a hook that should take milliseconds).
+pub fn overlay_for_verdict(
+    config: &Config,
+    units: &Units,
+    lock: &Lock,
+    scanned: &Counts,
+    scope: &BTreeSet<RepoPath>,
+    today: Date,
+    exists: impl Fn(&RepoPath) -> bool,
+) -> Counts {
+    let assumed = overlay(lock, scanned, scope, |_, _| true);
+    if config.settings.ratchet == Granularity::File {
+        return assumed;
+    }
+    let verdict = compare(config, units, &assumed, lock, today);
+    let rose: BTreeSet<&RuleId> = verdict.increases.iter().map(|c| &c.rule).collect();
+    if rose.is_empty() {
+        return assumed;
+    }
+    overlay(lock, scanned, scope, |rule, path| {
+        !rose.contains(rule) || exists(path)
+    })
 }
 
 /// Compares `now` (one entry per configured rule) with `lock`.
@@ -174,21 +202,67 @@ pub fn compare(config: &Config, units: &Units, now: &Counts, lock: &Lock, today:
                 .push((rule.clone(), total(files.values())));
             continue;
         };
+        let mut record = |scope: &Scope, locked: u64, now: u64| {
+            if now == locked {
+                return;
+            }
+            let change = Change {
+                rule: rule.clone(),
+                scope: scope.clone(),
+                locked,
+                now,
+            };
+            if now > locked {
+                verdict.increases.push(change);
+            } else {
+                verdict.decreases.push(change);
+            }
+        };
+        if granularity == Granularity::File {
+            // Both sides are sorted by path: one merge, no regrouping (a lock can hold tens of
+            // thousands of files, and pre-commit runs this on every commit).
+            let mut locked = locked.iter().peekable();
+            let mut current = files.iter().peekable();
+            loop {
+                let (path, was, now) = match (locked.peek(), current.peek()) {
+                    (None, None) => break,
+                    (Some((l, was)), Some((c, now))) if l == c => {
+                        let step = (*l, **was, **now);
+                        locked.next();
+                        current.next();
+                        step
+                    }
+                    (Some((l, was)), Some((c, _))) if l < c => {
+                        let step = (*l, **was, 0);
+                        locked.next();
+                        step
+                    }
+                    (Some((l, was)), None) => {
+                        let step = (*l, **was, 0);
+                        locked.next();
+                        step
+                    }
+                    (_, Some((c, now))) => {
+                        let step = (*c, 0, **now);
+                        current.next();
+                        step
+                    }
+                };
+                if was != now {
+                    record(&Scope::File(path.clone()), was, now);
+                }
+            }
+            continue;
+        }
         let locked = group(locked, granularity, units);
         let current = group(files, granularity, units);
         let scopes: BTreeSet<&Scope> = locked.keys().chain(current.keys()).collect();
         for scope in scopes {
-            let change = Change {
-                rule: rule.clone(),
-                scope: scope.clone(),
-                locked: locked.get(scope).copied().unwrap_or(0),
-                now: current.get(scope).copied().unwrap_or(0),
-            };
-            if change.now > change.locked {
-                verdict.increases.push(change);
-            } else if change.now < change.locked {
-                verdict.decreases.push(change);
-            }
+            record(
+                scope,
+                locked.get(scope).copied().unwrap_or(0),
+                current.get(scope).copied().unwrap_or(0),
+            );
         }
     }
     verdict.removed_rules = lock
@@ -240,7 +314,7 @@ fn group(
     let mut grouped = BTreeMap::new();
     for (path, count) in files {
         let scope = match granularity {
-            Granularity::File => Scope::File(path.clone()),
+            Granularity::File => Scope::File(path.clone()), // (compare merges files directly)
             Granularity::Unit => Scope::Unit(units.unit_of(path).to_owned()),
             Granularity::Rule => Scope::Repo,
         };
@@ -391,6 +465,36 @@ mod tests {
         assert_eq!(v.removed_rules, [RuleId::from_lock("old/gone".into())]);
     }
 
+    /// Pre-commit mode asks whether a file exists only where a rise could be a move: never
+    /// under the file ratchet, and under the unit ratchet only for rules that rose.
+    #[test]
+    fn overlay_for_verdict_stats_only_where_it_matters() {
+        let lock = Lock {
+            rules: counts(&[("a/old.py", 2), ("b/1.py", 1)]),
+        };
+        let only = BTreeSet::from([RepoPath::new("a/new.py")]);
+        let asked = std::cell::RefCell::new(Vec::new());
+        let exists = |p: &RepoPath| {
+            asked.borrow_mut().push(p.to_string());
+            p.as_str() != "a/old.py"
+        };
+        // The file ratchet: a named file that rose fails whatever else exists; nothing asked.
+        let (config, units) = setup("file", "");
+        let moved = counts(&[("a/new.py", 2)]);
+        let now = overlay_for_verdict(&config, &units, &lock, &moved, &only, DAY, exists);
+        assert!(compare(&config, &units, &now, &lock, DAY).failed(false));
+        assert!(asked.borrow().is_empty());
+        // The unit ratchet: nothing rose, nothing asked.
+        let (config, units) = setup("unit", "");
+        let fewer = counts(&[]);
+        overlay_for_verdict(&config, &units, &lock, &fewer, &only, DAY, exists);
+        assert!(asked.borrow().is_empty());
+        // A move within unit a: the old file is asked about (and gone), so the check passes.
+        let now = overlay_for_verdict(&config, &units, &lock, &moved, &only, DAY, exists);
+        assert!(!compare(&config, &units, &now, &lock, DAY).failed(false));
+        assert_eq!(*asked.borrow(), ["a/old.py", "b/1.py"]);
+    }
+
     #[test]
     fn overlay_keeps_locked_counts_of_unscanned_files() {
         let lock = Lock {
@@ -398,11 +502,11 @@ mod tests {
         };
         let scanned = counts(&[("a/1.py", 3)]);
         let only = BTreeSet::from([RepoPath::new("a/1.py"), RepoPath::new("a/3.py")]);
-        let all = |_: &RepoPath| true;
+        let all = |_: &RuleId, _: &RepoPath| true;
         let expected = counts(&[("a/1.py", 3), ("a/2.py", 5)]);
         assert_eq!(overlay(&lock, &scanned, &only, all), expected);
         // A locked file that no longer exists (renamed away) counts zero.
-        let gone = |p: &RepoPath| p.as_str() != "a/2.py";
+        let gone = |_: &RuleId, p: &RepoPath| p.as_str() != "a/2.py";
         assert_eq!(
             overlay(&lock, &scanned, &only, gone),
             counts(&[("a/1.py", 3)])
@@ -467,6 +571,34 @@ mod properties {
                     prop_assert!(count <= before.get(&scope).copied().unwrap_or(0));
                 }
             }
+        }
+
+        /// Under the file ratchet, the changes are exactly the files whose count differs, each
+        /// once, as increases or decreases (the merge of two sorted maps against a plain
+        /// per-file lookup).
+        #[test]
+        fn file_changes_are_every_differing_file(old in counts(), now in counts()) {
+            let text = "[migrations.m.rules.r]\npattern = 'x'\nmessage = 'm'\n";
+            let config = crate::config::parse(Path::new("/r/longtail.toml"), "longtail.toml", text).unwrap();
+            let units = Units::compile(&config).unwrap();
+            let day = Date { year: 2026, month: 1, day: 1 };
+            let rule = RuleId::from_lock("m/r".into());
+            let verdict = compare(&config, &units, &now, &Lock { rules: old.clone() }, day);
+            let mut expected = Vec::new();
+            let paths: BTreeSet<&RepoPath> = old[&rule].keys().chain(now[&rule].keys()).collect();
+            for path in paths {
+                let was = old[&rule].get(path).copied().unwrap_or(0);
+                let is = now[&rule].get(path).copied().unwrap_or(0);
+                if was != is {
+                    expected.push((path.clone(), was, is));
+                }
+            }
+            let mut got: Vec<_> = verdict.increases.iter().chain(&verdict.decreases).map(|c| {
+                let Scope::File(path) = &c.scope else { unreachable!() };
+                (path.clone(), c.locked, c.now)
+            }).collect();
+            got.sort();
+            prop_assert_eq!(got, expected);
         }
     }
 }

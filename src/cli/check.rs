@@ -67,7 +67,15 @@ pub(super) fn run(session: &Session, args: &CheckArgs) -> miette::Result<Outcome
     let counts = match (&only, &lock) {
         (Some(only), Some(lock)) => {
             let root = &project.config.root;
-            check::overlay(lock, &scanned, only, |p| root.join(p.as_str()).exists())
+            check::overlay_for_verdict(
+                &project.config,
+                &project.units,
+                lock,
+                &scanned,
+                only,
+                session.today,
+                |p| root.join(p.as_str()).exists(),
+            )
         }
         _ => scanned,
     };

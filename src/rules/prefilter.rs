@@ -4,6 +4,8 @@
 //! the rules whose literals occur in it. Rules without a usable literal are always searched.
 //! Never changes a count: a rule is skipped only when no match of it can exist in the bytes.
 
+use std::io::{self, Read};
+
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 
@@ -20,6 +22,8 @@ pub struct Prefilter {
     owners: Vec<Vec<usize>>,
     /// Per rule: whether it has literals (otherwise it always runs).
     filtered: Vec<bool>,
+    /// Length of the longest literal, in bytes.
+    longest: usize,
 }
 
 impl Prefilter {
@@ -53,10 +57,12 @@ impl Prefilter {
             .match_kind(MatchKind::Standard)
             .build(&literals)
             .ok()?;
+        let longest = literals.iter().map(Vec::len).max().unwrap_or(0);
         Some(Self {
             automaton,
             owners,
             filtered,
+            longest,
         })
     }
 
@@ -64,9 +70,55 @@ impl Prefilter {
     /// for one whose literals occur. `bytes` are the raw file: a UTF-16 file (transcoded by
     /// the searcher) must not be given here.
     pub fn candidates(&self, bytes: &[u8], wanted: &mut Vec<bool>) {
+        let mut left = self.reset(wanted);
+        self.mark(bytes, wanted, &mut left);
+    }
+
+    /// As `candidates`, for a file read in chunks rather than held in memory: each chunk is
+    /// searched together with the last `longest - 1` bytes of the one before, so a literal
+    /// across a boundary is still found. `buffer` is scratch space.
+    pub fn candidates_streamed(
+        &self,
+        mut reader: impl Read,
+        wanted: &mut Vec<bool>,
+        buffer: &mut Vec<u8>,
+    ) -> io::Result<()> {
+        let mut left = self.reset(wanted);
+        let keep = self.longest.saturating_sub(1);
+        buffer.clear();
+        loop {
+            let carried = buffer.len();
+            buffer.resize(carried + CHUNK, 0);
+            let read = reader.read(buffer.get_mut(carried..).unwrap_or_default());
+            buffer.truncate(carried + *read.as_ref().unwrap_or(&0));
+            match read {
+                // End of input: the carried tail was searched with the chunk it came from.
+                Ok(0) => return Ok(()),
+                Ok(_) => {}
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(err),
+            }
+            self.mark(buffer, wanted, &mut left);
+            if left == 0 {
+                return Ok(());
+            }
+            let tail = buffer.len().saturating_sub(keep);
+            buffer.drain(..tail);
+        }
+    }
+
+    /// Every rule without literals is wanted, the others not yet; returns how many may still
+    /// turn up.
+    fn reset(&self, wanted: &mut Vec<bool>) -> usize {
         wanted.clear();
         wanted.extend(self.filtered.iter().map(|f| !f));
-        let mut left = self.filtered.iter().filter(|f| **f).count();
+        self.filtered.iter().filter(|f| **f).count()
+    }
+
+    fn mark(&self, bytes: &[u8], wanted: &mut [bool], left: &mut usize) {
+        if *left == 0 {
+            return;
+        }
         // Overlapping: a literal hidden inside another's match still counts.
         for found in self.automaton.find_overlapping_iter(bytes) {
             for &rule in self
@@ -79,15 +131,18 @@ impl Prefilter {
                     && !*slot
                 {
                     *slot = true;
-                    left -= 1;
+                    *left -= 1;
                 }
             }
-            if left == 0 {
+            if *left == 0 {
                 break;
             }
         }
     }
 }
+
+/// Bytes read per step when a file is filtered in chunks.
+const CHUNK: usize = 256 * 1024;
 
 /// Literals one of which every match of `rule` contains, or `None` when the pattern has no
 /// usable set (it can match without any literal of at least `MIN_LITERAL` bytes).
@@ -199,6 +254,39 @@ mod tests {
         if let Some(p) = prefilter {
             p.candidates(text, &mut wanted);
             assert_eq!(wanted, [true]);
+        }
+    }
+
+    /// A literal is found wherever it sits relative to the chunk boundaries, including across
+    /// one, and a streamed file gives the same verdict as the whole file in memory.
+    #[test]
+    fn streamed_candidates_see_literals_across_chunk_boundaries() {
+        let rules = crate::rules::compile(&config(&[
+            (r"\bstrcpy\(", ""),
+            ("never_here", ""),
+            (r"\w\[0\];", ""),
+        ]))
+        .unwrap();
+        let prefilter = rules.prefilter.as_ref().unwrap();
+        for at in [
+            0,
+            CHUNK - 7,
+            CHUNK - 3,
+            CHUNK - 1,
+            CHUNK,
+            2 * CHUNK - 4,
+            3 * CHUNK - 1,
+        ] {
+            let mut text = vec![b'.'; at];
+            text.extend_from_slice(b" strcpy(");
+            text.extend(std::iter::repeat_n(b'.', 100));
+            let (mut whole, mut streamed, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+            prefilter.candidates(&text, &mut whole);
+            prefilter
+                .candidates_streamed(&text[..], &mut streamed, &mut scratch)
+                .unwrap();
+            assert_eq!(whole, [true, false, false], "at {at}");
+            assert_eq!(streamed, whole, "at {at}");
         }
     }
 

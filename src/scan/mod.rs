@@ -7,7 +7,8 @@ mod walk;
 
 use grep_searcher::{BinaryDetection, Searcher, SearcherBuilder};
 
-use std::io;
+use std::fs::File;
+use std::io::{self, Read};
 use std::path::Path;
 
 use crate::model::{FileSites, RepoPath};
@@ -35,6 +36,8 @@ pub struct FileSearcher {
     raw_multi: Searcher,
     /// Per rule, whether the prefilter lets it search the current file.
     wanted: Vec<bool>,
+    /// Scratch space of the prefilter over a streamed file (released after each).
+    chunk: Vec<u8>,
 }
 
 /// One replacement in a searched text: the byte range `start..end` becomes `with`.
@@ -79,6 +82,7 @@ impl FileSearcher {
             raw_lines: raw(false),
             raw_multi: raw(true),
             wanted: Vec::new(),
+            chunk: Vec::new(),
         }
     }
 
@@ -87,9 +91,10 @@ impl FileSearcher {
     /// detection and transcoding see every byte exactly as there.
     pub fn search(&mut self, rules: &CompiledRules, path: &RepoPath, bytes: &[u8]) -> FileFindings {
         // The prefilter sees raw bytes; a UTF-16 file is only text after transcoding.
-        let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
         match &rules.prefilter {
-            Some(prefilter) if !utf16 => prefilter.candidates(bytes, &mut self.wanted),
+            Some(prefilter) if !is_utf16_bom(bytes) => {
+                prefilter.candidates(bytes, &mut self.wanted)
+            }
             _ => self.wanted.clear(),
         }
         let found = self.search_each(rules, path, |searcher, matcher, sink| {
@@ -101,8 +106,9 @@ impl FileSearcher {
         found.unwrap_or_default()
     }
 
-    /// Searches a file too large to hold in memory: each admitted rule streams it from disk
-    /// with bounded memory (`rg`'s own path for walked files), at the cost of one read per rule.
+    /// Searches a file too large to hold in memory with bounded memory: the prefilter reads it
+    /// once in chunks, then each candidate rule streams it from disk (`rg`'s own path for
+    /// walked files), at the cost of one read per candidate rule.
     pub fn search_file(
         &mut self,
         rules: &CompiledRules,
@@ -110,6 +116,16 @@ impl FileSearcher {
         file: &Path,
     ) -> io::Result<FileFindings> {
         self.wanted.clear();
+        if let Some(prefilter) = &rules.prefilter {
+            let mut handle = File::open(file)?;
+            let mut head = Vec::with_capacity(2);
+            (&mut handle).take(2).read_to_end(&mut head)?;
+            if !is_utf16_bom(&head) {
+                let reader = io::Cursor::new(head).chain(handle);
+                prefilter.candidates_streamed(reader, &mut self.wanted, &mut self.chunk)?;
+                self.chunk = Vec::new();
+            }
+        }
         self.search_each(rules, path, |searcher, matcher, sink| {
             searcher.search_path(matcher, file, sink)
         })
@@ -179,13 +195,18 @@ impl FileSearcher {
     }
 }
 
+/// Whether `bytes` start with a UTF-16 byte-order mark (the searcher then transcodes them).
+pub(crate) fn is_utf16_bom(bytes: &[u8]) -> bool {
+    bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF])
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
 
     use super::*;
 
-    /// The in-memory path (every file up to 256 MiB) and the streaming path (larger files) must
+    /// The in-memory path (every file up to 4 MiB) and the streaming path (larger files) must
     /// count the same, including the traps: late NULs, UTF-16, CRLF, multi-line matches.
     #[test]
     fn streaming_and_in_memory_searches_agree() {

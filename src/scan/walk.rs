@@ -246,7 +246,7 @@ impl Worker<'_> {
 
     /// Reads the file once and runs every rule over the bytes. The first 64 KiB decide binary
     /// files without reading the rest (a 3 GB disk image costs 64 KiB, as in rg); files over
-    /// `STREAM_ABOVE` are streamed per rule instead of held in memory.
+    /// `STREAM_ABOVE` are streamed per candidate rule instead of held in memory.
     fn search(&mut self, file: &Path, path: &RepoPath) -> std::io::Result<FileFindings> {
         let mut handle = File::open(file)?;
         self.buffer.clear();
@@ -279,14 +279,15 @@ impl Worker<'_> {
 /// buffer size, which is also the window its multi-line (slice) search checks.
 const BINARY_WINDOW: usize = 64 * 1024;
 
-/// Files larger than this are streamed from disk per rule rather than read into memory.
-const STREAM_ABOVE: u64 = 256 * 1024 * 1024;
+/// Files larger than this are streamed from disk per candidate rule rather than read into
+/// memory: each thread's buffer then stays below it (a few generated kernel headers of
+/// 10–24 MiB would otherwise hold that much per thread for the rest of the scan).
+const STREAM_ABOVE: u64 = 4 * 1024 * 1024;
 
 /// Whether the first bytes of a file make it binary for every rule: a NUL byte, unless a UTF-16
 /// byte-order mark says the NULs are part of the text (the searcher transcodes such files).
 fn is_binary_head(head: &[u8]) -> bool {
-    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
-    !utf16 && head.contains(&0)
+    !super::is_utf16_bom(head) && head.contains(&0)
 }
 
 /// Describes a problem reading ignore files by where it is, never by the offending text.
