@@ -359,7 +359,7 @@ pub struct UpdateArgs {
 /// `longtail merge-lock`
 #[derive(Debug, Args)]
 pub struct MergeLockArgs {
-    /// The merge base's lock (git's %O; unused: each side only lowered counts)
+    /// The merge base's lock (git's %O): an entry it has and one side dropped is zero there
     #[arg(value_name = "BASE")]
     pub base: PathBuf,
     /// Our lock (git's %A); the merged lock is written here

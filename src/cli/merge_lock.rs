@@ -1,5 +1,6 @@
-//! `longtail merge-lock BASE OURS THEIRS`: git's merge driver for longtail.lock. Needs no
-//! config (during a merge the config may itself be in conflict).
+//! `longtail merge-lock BASE OURS THEIRS`: git's merge driver for longtail.lock, a three-way
+//! merge of the locks (see `lock::merge3`). Needs no config (during a merge the config may
+//! itself be in conflict).
 
 use miette::{IntoDiagnostic, WrapErr};
 
@@ -19,9 +20,14 @@ pub(super) fn run(session: &Session, args: &MergeLockArgs) -> miette::Result<Out
         // A side may hold markers already (a recursive merge of criss-crossed branches).
         Ok(lock::parse_resolving(&path.display().to_string(), &text)?.0)
     };
+    // Git passes an empty file as the base when the lock did not exist there.
+    let base = match std::fs::metadata(session.cwd.join(&args.base)) {
+        Ok(meta) if meta.len() == 0 => Lock::default(),
+        _ => read(&args.base)?,
+    };
     let ours = read(&args.ours)?;
     let theirs = read(&args.theirs)?;
-    let merged = lock::merge(&ours, &theirs);
+    let merged = lock::merge3(&base, &ours, &theirs);
     let path = session.cwd.join(&args.ours);
     lock::write(&path, &merged)
         .into_diagnostic()

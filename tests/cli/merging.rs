@@ -97,6 +97,45 @@ fn with_the_driver_both_branches_merge_without_conflict_to_the_lower_counts() {
     assert_eq!(lock_counts(&tree.read("longtail.lock"))["m/foo"]["a.py"], 2);
 }
 
+/// A branch that takes a file to zero drops it from the lock; the other side still lists it.
+/// The driver reads the merge base, so the file does not come back with the stale count.
+#[test]
+fn with_the_driver_a_file_one_branch_cleaned_up_stays_at_zero() {
+    let tree = Tree::git();
+    tree.write("longtail.toml", CONFIG)
+        .write("b.py", file(5, &[1, 2, 3]))
+        .write("c.py", file(5, &[1, 2]));
+    tree.longtail(&["update"]).expect(0);
+    tree.longtail(&["init", "--merge-driver"]).expect(0);
+    tree.commit("start");
+    let bin = env!("CARGO_BIN_EXE_longtail");
+    tree.run_git(&[
+        "config",
+        "merge.longtail.driver",
+        &format!("'{bin}' merge-lock %O %A %B"),
+    ]);
+    tree.run_git(&["checkout", "-q", "-b", "topic"]);
+    tree.write("c.py", file(5, &[]));
+    tree.longtail(&["update"]).expect(0);
+    assert!(!lock_counts(&tree.read("longtail.lock"))["m/foo"].contains_key("c.py"));
+    tree.commit("topic: no foo left in c");
+    tree.run_git(&["checkout", "-q", "main"]);
+    tree.write("b.py", file(5, &[1]));
+    tree.longtail(&["update"]).expect(0);
+    tree.commit("main: fewer foo in b");
+    let output = merge(&tree);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let merged = lock_counts(&tree.read("longtail.lock"));
+    let expected = [("b.py".to_owned(), 1)].into_iter().collect();
+    assert_eq!(merged["m/foo"], expected);
+    // The lock equals the merged tree: even the strict check passes.
+    tree.longtail(&["check", "--strict"]).expect(0);
+}
+
 #[test]
 fn without_it_update_resolve_repairs_the_markers_to_the_fresh_scan() {
     let tree = diverged();
