@@ -174,11 +174,22 @@ fn cases(input: &ReportInput<'_>, migration: &Migration, rule: &Rule, overdue: b
                         Scope::Repo => now > locked,
                     }
             });
+            let (new, listed) = new_sites(input, rule, |p| unit_of(p) == unit);
             if rose {
                 failures.push((
                     "ratchet",
                     format!("{now} sites, the lock allows {locked}: {}", rule.message),
-                    new_sites(input, rule, |p| unit_of(p) == unit),
+                    listed.clone(),
+                ));
+            } else if new > 0 && input.verdict.new_sites_fail {
+                failures.push((
+                    "new-site",
+                    format!(
+                        "{new} new {} against the merge base: {}",
+                        if new == 1 { "site" } else { "sites" },
+                        rule.message
+                    ),
+                    listed.clone(),
                 ));
             }
             if overdue && now > 0 {
@@ -192,7 +203,7 @@ fn cases(input: &ReportInput<'_>, migration: &Migration, rule: &Rule, overdue: b
                     rule.message.clone(),
                 ));
             }
-            let out = if input.lock.is_some() {
+            let mut out = if input.lock.is_some() {
                 format!(
                     "{now} {} left (locked: {locked})",
                     if now == 1 { "site" } else { "sites" }
@@ -200,6 +211,13 @@ fn cases(input: &ReportInput<'_>, migration: &Migration, rule: &Rule, overdue: b
             } else {
                 format!("{now} {} left", if now == 1 { "site" } else { "sites" })
             };
+            if new > 0 && input.verdict.new_sites.is_some() && failures.is_empty() {
+                // New sites that only warn still get named, where a CI's test view shows them.
+                out.push_str(&format!(
+                    "\n{new} new {} against the merge base (warning):\n{listed}",
+                    if new == 1 { "site" } else { "sites" }
+                ));
+            }
             Case {
                 classname: rule.id.to_string(),
                 name: unit,
@@ -210,30 +228,45 @@ fn cases(input: &ReportInput<'_>, migration: &Migration, rule: &Rule, overdue: b
         .collect()
 }
 
-/// The sites of files (in scope) whose count rose above the lock, one per line.
-fn new_sites(input: &ReportInput<'_>, rule: &Rule, in_scope: impl Fn(&RepoPath) -> bool) -> String {
+/// The sites to name for `rule` in scope, one per line, with how many there are: in
+/// pull-request mode the sites new against the merge base, otherwise every site of a file
+/// whose count rose above the lock.
+fn new_sites(
+    input: &ReportInput<'_>,
+    rule: &Rule,
+    in_scope: impl Fn(&RepoPath) -> bool,
+) -> (u64, String) {
+    let pr_mode = input.verdict.new_sites.is_some();
     let mut lines = Vec::new();
     let mut total = 0u64;
     for (path, found) in input.findings.sites.get(&rule.id).into_iter().flatten() {
-        if in_scope(path) && found.count > input.locked(&rule.id, path) {
-            total = total.saturating_add(found.count);
-            for site in &found.sites {
-                if lines.len() < LISTED {
-                    lines.push(format!(
-                        "{path}:{}:{}: {}",
-                        site.line,
-                        site.column,
-                        site.line_text.trim()
-                    ));
-                }
+        if !in_scope(path) || (!pr_mode && found.count <= input.locked(&rule.id, path)) {
+            continue;
+        }
+        for (index, site) in found.sites.iter().enumerate() {
+            if pr_mode && !input.verdict.is_new_site(&rule.id, path, index) {
+                continue;
             }
+            total = total.saturating_add(1);
+            if lines.len() < LISTED {
+                lines.push(format!(
+                    "{path}:{}:{}: {}",
+                    site.line,
+                    site.column,
+                    site.line_text.trim()
+                ));
+            }
+        }
+        if !pr_mode {
+            // Sites past the kept ones still count.
+            total = total.saturating_add(found.count.saturating_sub(found.sites.len() as u64));
         }
     }
     let listed = lines.len() as u64;
     if total > listed {
         lines.push(format!("... and {} more", total - listed));
     }
-    lines.join("\n")
+    (total, lines.join("\n"))
 }
 
 /// XML 1.0 cannot hold most control characters, even escaped; show them as U+FFFD.

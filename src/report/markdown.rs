@@ -11,6 +11,9 @@ use crate::check::Scope;
 /// Width of the progress bar, in characters.
 const BAR: usize = 20;
 
+/// New sites (pull-request mode) named one per line before the rest are summed up.
+const NEW_SITES_LISTED: usize = 50;
+
 /// Writes the summary.
 pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     let verdict = input.verdict;
@@ -30,7 +33,7 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     )?;
     if let Some(lock) = input.lock {
         let locked = crate::model::total(lock.rules.values().flat_map(|f| f.values()));
-        write!(out, " (lock: {locked})")?;
+        write!(out, " ({}: {locked})", against(input))?;
     }
     writeln!(out, ".\n")?;
     for summary in summarize(input) {
@@ -52,6 +55,46 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
             change.locked,
             change.now
         )?;
+    }
+    if let Some(new_sites) = &verdict.new_sites {
+        let (mark, note) = if verdict.new_sites_fail {
+            ("❌", "")
+        } else {
+            ("⚠️", " (a warning)")
+        };
+        let mut listed = 0usize;
+        for (rule, files) in new_sites {
+            for (path, indices) in files {
+                let sites = input
+                    .findings
+                    .sites
+                    .get(rule)
+                    .and_then(|f| f.get(path))
+                    .map(|f| f.sites.as_slice())
+                    .unwrap_or_default();
+                for site in indices.iter().filter_map(|&i| sites.get(i)) {
+                    any = true;
+                    listed += 1;
+                    if listed <= NEW_SITES_LISTED {
+                        writeln!(
+                            out,
+                            "- {mark} new site of {} at {}: {}{note}",
+                            code(rule.as_str()),
+                            code(&format!("{path}:{}", site.line)),
+                            code(site.line_text.trim())
+                        )?;
+                    }
+                }
+            }
+        }
+        if listed > NEW_SITES_LISTED {
+            writeln!(
+                out,
+                "- … and {} more new {}",
+                listed - NEW_SITES_LISTED,
+                plural((listed - NEW_SITES_LISTED) as u64, "site", "sites")
+            )?;
+        }
     }
     for overdue in &verdict.overdue {
         any = true;
@@ -110,6 +153,15 @@ pub fn write(input: &ReportInput<'_>, out: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// What the counts are compared with: the lock, or in pull-request mode the merge base.
+fn against(input: &ReportInput<'_>) -> &'static str {
+    if input.verdict.new_sites.is_some() {
+        "merge base"
+    } else {
+        "lock"
+    }
+}
+
 fn write_migration(
     input: &ReportInput<'_>,
     summary: &MigrationSummary<'_>,
@@ -126,7 +178,7 @@ fn write_migration(
         let done = summary.rules.iter().filter(|r| r.remaining == 0).count();
         (done, summary.rules.len(), "rules")
     } else {
-        (summary.units_done(), summary.units.len(), "units")
+        (summary.units_done(), summary.work_units().count(), "units")
     };
     let mut line = format!(
         "`{}` **{done} of {of} {what} done** · {} {} left",
@@ -135,7 +187,7 @@ fn write_migration(
         plural(summary.remaining, "site", "sites")
     );
     if input.lock.is_some() {
-        line.push_str(&format!(" (lock: {})", summary.locked));
+        line.push_str(&format!(" ({}: {})", against(input), summary.locked));
     }
     if let (Some(deadline), Some(days)) = (migration.deadline, summary.days_left) {
         let when = match days {
@@ -167,7 +219,7 @@ fn write_migration(
             ));
         }
         if input.lock.is_some() {
-            item.push_str(&format!(" (lock: {})", unit.locked));
+            item.push_str(&format!(" ({}: {})", against(input), unit.locked));
         }
         if unit.rose {
             item.push_str(" ❌ rose above the lock");
@@ -181,7 +233,11 @@ fn write_migration(
         writeln!(out)?;
     }
     writeln!(out, "<details><summary>Rules</summary>\n")?;
-    writeln!(out, "| Rule | Sites left | Lock | What to do |")?;
+    let column = match against(input) {
+        "lock" => "Lock",
+        _ => "Merge base",
+    };
+    writeln!(out, "| Rule | Sites left | {column} | What to do |")?;
     writeln!(out, "| --- | ---: | ---: | --- |")?;
     for rule in &summary.rules {
         let docs = rule.rule.docs.as_ref().or(migration.docs.as_ref());

@@ -115,9 +115,31 @@ fn a_swap_in_one_file_is_a_new_site_that_warns_or_fails() {
             "sarif=out.sarif",
             "--report",
             "github=out.txt",
+            "--report",
+            "markdown=out.md",
+            "--report",
+            "junit=out.xml",
         ])
         .expect(1);
     assert!(run.stdout.contains("1 new site"), "{}", run.stdout);
+    // Every report names the new site, not just the verdict.
+    let markdown = tree.read("out.md");
+    assert!(
+        markdown.contains("- ❌ new site of `m/old-api` at `svc/a.py:4`: `q = old_api(9)`"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("4 sites left in 1 rule (merge base: 4)"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("(lock: "), "{markdown}");
+    let junit = tree.read("out.xml");
+    assert!(junit.contains("type=\"new-site\""), "{junit}");
+    assert!(junit.contains("svc/a.py:4:5: q = old_api(9)"), "{junit}");
+    assert!(
+        !junit.contains("svc/a.py:1:5"),
+        "old sites are not new: {junit}"
+    );
     let sarif: serde_json::Value = serde_json::from_str(&tree.read("out.sarif")).unwrap();
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     let new: Vec<u64> = results
@@ -165,19 +187,28 @@ fn touched_files_get_notices_for_their_old_sites() {
 #[test]
 fn base_auto_reads_the_ci_environment_and_a_bad_ref_is_a_usage_error() {
     let tree = repo();
-    tree.write("svc/b.py", "w = old_api(4)\nv = old_api(5)\n");
-    tree.commit("topic: one more");
+    // A swap: the count held, so only pull-request mode (with --new-sites fail) can fail.
+    tree.write(
+        "svc/a.py",
+        "x = old_api(1)\ny = new_api(2)\nz = old_api(3)\nq = old_api(9)\n",
+    );
+    tree.commit("topic: swap");
     tree.run_git(&["update-ref", "refs/remotes/origin/main", "main"]);
-    tree.longtail_with(
-        ".",
-        &["check", "--base", "auto"],
-        &[("GITHUB_BASE_REF", "main")],
-    )
-    .expect(1);
+    let auto = ["check", "--base", "auto", "--new-sites", "fail"];
+    let no_ci = [
+        ("GITHUB_BASE_REF", ""),
+        ("CI_MERGE_REQUEST_DIFF_BASE_SHA", ""),
+    ];
+    // Outside a pull request `auto` falls back to the lock, which the swap satisfies.
+    tree.longtail_with(".", &auto, &no_ci).expect(0);
+    let run = tree
+        .longtail_with(".", &auto, &[("GITHUB_BASE_REF", "main")])
+        .expect(1);
+    assert!(run.stdout.contains("svc/a.py:4:5"), "{}", run.stdout);
     let main = tree.run_git(&["rev-parse", "main"]);
     tree.longtail_with(
         ".",
-        &["check", "--base", "auto"],
+        &auto,
         &[
             ("CI_MERGE_REQUEST_DIFF_BASE_SHA", main.trim()),
             ("GITHUB_BASE_REF", ""),
