@@ -18,6 +18,9 @@ pub struct Fixed {
     pub before: Vec<u8>,
     /// What a diff shows as after.
     pub after: Vec<u8>,
+    /// Whether `before`/`after` are decoded text rather than the file's bytes (UTF-16): such a
+    /// diff is for reading, `git apply` cannot apply it to the file.
+    pub decoded: bool,
     /// `(rule index, sites replaced)` for each rule that changed the file, in config order.
     pub replaced: Vec<(usize, u64)>,
     /// `(rule index, sites gone)` for each rule whose count dropped, in config order: what the
@@ -184,13 +187,14 @@ pub fn fix(
     if replaced.is_empty() || new_bytes == bytes {
         return Ok(None);
     }
-    let (before, after) = match codec {
-        Codec::Bytes { .. } => (bytes.to_vec(), new_bytes.clone()),
-        Codec::Utf16 { .. } => (original.into_owned(), text),
+    let (before, after, decoded) = match codec {
+        Codec::Bytes { .. } => (bytes.to_vec(), new_bytes.clone(), false),
+        Codec::Utf16 { .. } => (original.into_owned(), text, true),
     };
     Ok(Some(Fixed {
         before,
         after,
+        decoded,
         bytes: new_bytes,
         replaced,
         removed,

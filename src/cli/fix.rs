@@ -42,8 +42,10 @@ enum FixError {
 pub(super) fn run(session: &Session, args: &FixArgs) -> miette::Result<Outcome> {
     let project = session.load()?;
     let rules: Vec<&Rule> = project.config.rules().map(|(_, r)| r).collect();
-    let selected: Vec<usize> = super::select::rules(&project, &args.rules)?
-        .into_iter()
+    let named = super::select::rules(&project, &args.rules)?;
+    let selected: Vec<usize> = named
+        .iter()
+        .copied()
         .filter(|&i| rules.get(i).is_some_and(|r| r.replace.is_some()))
         .collect();
     if selected.is_empty() && !args.rules.is_empty() {
@@ -121,6 +123,14 @@ pub(super) fn run(session: &Session, args: &FixArgs) -> miette::Result<Outcome> 
         let mut out = Vec::new();
         for (path, result) in &fixed {
             diff(path, result, &mut out);
+            if result.decoded && !session.quiet {
+                let _ = writeln!(
+                    anstream::stderr().lock(),
+                    "note: {} is UTF-16: its diff shows the text decoded, which `git apply` \
+                     cannot apply; `longtail fix` rewrites it in UTF-16",
+                    crate::report::human::sanitize(path.as_str())
+                );
+            }
         }
         super::emit(&out)?;
     } else {
@@ -150,8 +160,17 @@ pub(super) fn run(session: &Session, args: &FixArgs) -> miette::Result<Outcome> 
             .iter()
             .flat_map(|(_, f)| f.removed.iter().map(|(_, n)| *n))
             .sum();
-        let left =
-            total(findings.counts().values().flat_map(|f| f.values())).saturating_sub(replaced);
+        // What is left of what was asked for: the named rules (all when none), in the named
+        // units and files (the scan already covers only the named files).
+        let in_scope =
+            |path: &RepoPath| units.is_empty() || units.contains(project.units.unit_of(path));
+        let asked = named
+            .iter()
+            .filter_map(|&i| rules.get(i).and_then(|r| findings.sites.get(&r.id)))
+            .flat_map(|files| files.iter())
+            .filter(|(path, _)| in_scope(path))
+            .map(|(_, sites)| &sites.count);
+        let left = total(asked).saturating_sub(replaced);
         if left > 0 {
             let _ = writeln!(
                 text,

@@ -1,6 +1,7 @@
 //! Every preset is a valid config alone and with the others, meets its size, documents every
-//! rule, and counts its cases as written: for each rule, code it must count (and, for a rule
-//! with `replace`, exactly the text `fix` makes of it) and a near miss it must not count.
+//! rule (saying why a rule without `replace` is not fixed by a regex), and counts its cases as
+//! written: for each rule, code it must count (and, for a rule with `replace`, exactly the text
+//! `fix` makes of it) and a near miss it must not count.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -222,6 +223,26 @@ fn every_rule_has_a_positive_case_and_a_near_miss() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// "Where a preset rule cannot be fixed safely by a regex, it has no `replace` and says so in
+/// its message": every rule without `replace` tells the reader why it is left to them.
+#[test]
+fn every_rule_without_replace_says_why_in_its_message() {
+    let mut silent = Vec::new();
+    for preset in ALL {
+        let config = parse(preset.text);
+        for (_, rule) in config.rules() {
+            if rule.replace.is_none() && !rule.message.contains("not fixed by a regex") {
+                silent.push(format!("{}: {}", rule.id, rule.message));
+            }
+        }
+    }
+    assert!(
+        silent.is_empty(),
+        "rules without replace must say \"not fixed by a regex\" and why in their message:\n{}",
+        silent.join("\n")
+    );
 }
 
 #[test]

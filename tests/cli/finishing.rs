@@ -91,8 +91,28 @@ fn dry_run_writes_nothing_and_its_diff_applies_to_what_fix_writes() {
 #[test]
 fn fix_keeps_line_endings_encodings_and_permissions() {
     let tree = tree();
+    let utf16 = |text: &str| -> Vec<u8> {
+        [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect()
+    };
+    tree.write("lib/wide.py", utf16("w = D.parse_obj(x)\r\n"));
+    // A UTF-16 file's dry-run hunk is decoded text, and the note says it will not apply.
+    let dry = tree.longtail(&["fix", "--dry-run"]).expect(0);
+    assert!(
+        dry.stdout.contains("+w = D.model_validate(x)"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stderr.contains("lib/wide.py is UTF-16"),
+        "{}",
+        dry.stderr
+    );
     tree.longtail(&["fix"]).expect(0);
     let read = |p: &str| std::fs::read(tree.path().join(p)).unwrap();
+    assert_eq!(read("lib/wide.py"), utf16("w = D.model_validate(x)\r\n"));
     assert_eq!(
         read("api/crlf.py"),
         b"\xEF\xBB\xBFx = A.model_validate(d)\r\ny: list[int] = []\r\n"
@@ -151,8 +171,11 @@ fn counts_drop_by_exactly_what_fix_reports_and_rg_finds_no_fixed_site() {
 #[test]
 fn unit_rule_and_file_selections_fix_only_what_they_name() {
     let tree = tree();
-    tree.longtail(&["fix", "--unit", "api", "--rule", "m/list"])
+    let run = tree
+        .longtail(&["fix", "--unit", "api", "--rule", "m/list"])
         .expect(0);
+    // Nothing is left of what was asked for, whatever remains elsewhere.
+    assert!(!run.stderr.contains("left for a person"), "{}", run.stderr);
     assert!(tree.read("api/models.py").contains("-> list[A]"));
     assert!(tree.read("api/models.py").contains("A.parse_obj(i)"));
     let latin = || {
@@ -168,6 +191,13 @@ fn unit_rule_and_file_selections_fix_only_what_they_name() {
         .expect(0);
     assert!(latin().contains("B.model_validate"));
     assert!(tree.read("api/crlf.py").contains("A.parse_obj"));
+    // The rest of unit api: two parse_obj fixed, the @validator left for a person.
+    let run = tree.longtail(&["fix", "--unit", "api"]).expect(0);
+    assert!(
+        run.stderr.contains("1 site left for a person or a codemod"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
