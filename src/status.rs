@@ -104,7 +104,9 @@ fn one(summary: &MigrationSummary<'_>, trend: Option<&Trend>) -> MigrationStatus
             owner: u.owner.clone(),
         })
         .collect();
-    let units_done = units.iter().filter(|u| u.done).count();
+    // `(other)` is listed but is not a unit of work (as in `history`).
+    let units_done = summary.units_done();
+    let units_total = summary.work_units().count();
     let eta = trend.map(|t| match t.eta {
         Eta::Done => "done".to_owned(),
         Eta::Never => "never".to_owned(),
@@ -120,7 +122,7 @@ fn one(summary: &MigrationSummary<'_>, trend: Option<&Trend>) -> MigrationStatus
         remaining: summary.remaining,
         locked: summary.locked,
         units_done,
-        units_total: units.len(),
+        units_total,
         deadline: migration.deadline.map(|d| d.to_string()),
         days_left: summary.days_left,
         per_week: trend.map(Trend::per_week),

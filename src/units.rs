@@ -23,6 +23,10 @@ pub struct Units {
     codeowners: Option<Codeowners>,
 }
 
+/// A file name standing for "a file directly inside this directory" when asking which unit a
+/// directory's files belong to.
+const PROBE: &str = "longtail-unit-probe";
+
 #[derive(Debug, Clone)]
 struct Entry {
     name: String,
@@ -99,15 +103,31 @@ impl Units {
 
     /// Records the directories of the tree (repo-relative, `/`-separated), so generated units
     /// that hold no site are still listed (as done).
+    /// A directory an earlier unit already claims (its files go there, as `unit_of` decides
+    /// by the first match) is not listed: it would show as a unit that is always done.
     pub fn discover<'a>(&mut self, directories: impl IntoIterator<Item = &'a str>) {
         let directories: Vec<&str> = directories.into_iter().collect();
-        for entry in &mut self.entries {
-            if let Kind::Directories { glob, depth, found } = &mut entry.kind {
+        let mut add = Vec::new();
+        for (index, entry) in self.entries.iter().enumerate() {
+            if let Kind::Directories { glob, depth, .. } = &entry.kind {
                 for dir in &directories {
                     if dir.split('/').count() == *depth + 1 && glob.is_match(dir) {
-                        found.insert((*dir).to_owned());
+                        // Where a file directly inside it goes.
+                        let probe = RepoPath::new(format!("{dir}/{PROBE}"));
+                        if self.unit_of(&probe) == *dir {
+                            add.push((index, (*dir).to_owned()));
+                        }
                     }
                 }
+            }
+        }
+        for (index, dir) in add {
+            if let Some(Entry {
+                kind: Kind::Directories { found, .. },
+                ..
+            }) = self.entries.get_mut(index)
+            {
+                found.insert(dir);
             }
         }
     }
@@ -369,10 +389,8 @@ mod tests {
         assert_eq!(of("services/README.md"), OTHER_UNIT);
         assert_eq!(of("libs/x.py"), OTHER_UNIT);
         let listed: Vec<_> = units.listed().into_iter().map(|(n, _)| n).collect();
-        assert_eq!(
-            listed,
-            ["core", "services/auth", "services/billing", "services/core"]
-        );
+        // services/core belongs to the configured unit `core`, listed once under its name.
+        assert_eq!(listed, ["core", "services/auth", "services/billing"]);
         assert_eq!(units.owner_of_unit("services/auth").as_deref(), Some("@t"));
     }
 

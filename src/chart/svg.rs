@@ -17,6 +17,10 @@ const LEFT: f64 = 64.0;
 const RIGHT: f64 = 24.0;
 const TOP: f64 = 56.0;
 const BOTTOM: f64 = 64.0;
+/// Legend entries per row, the width of each, and the height a row adds.
+const LEGEND_COLUMNS: usize = 2;
+const LEGEND_WIDTH: f64 = 400.0;
+const LEGEND_ROW: f64 = 20.0;
 /// Colour-blind-safe colours (Okabe and Ito), one per migration in turn.
 const PALETTE: [&str; 6] = [
     "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
@@ -52,10 +56,13 @@ pub fn render(series: &[MigrationSeries<'_>], title: &str) -> String {
     let plot_h = HEIGHT - TOP - BOTTOM;
     let x = |day: i64| LEFT + plot_w * (day - first) as f64 / (end - first) as f64;
     let y = |n: u64| TOP + plot_h * (1.0 - n as f64 / y_max as f64);
+    // Two legend entries a row under the plot; the canvas grows by a row for every two more.
+    let rows = series.len().div_ceil(LEGEND_COLUMNS).max(1);
+    let height = HEIGHT + LEGEND_ROW * (rows - 1) as f64;
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{HEIGHT}" viewBox="0 0 {WIDTH} {HEIGHT}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="12">
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="-apple-system, 'Segoe UI', Helvetica, Arial, sans-serif" font-size="12">
 <rect width="100%" height="100%" fill="#ffffff"/>
 <text x="{LEFT}" y="24" font-size="16" font-weight="bold" fill="#24292f">{}</text>
 "##,
@@ -178,8 +185,8 @@ fn draw_migration(
         );
     }
     // Legend under the plot.
-    let lx = LEFT + 280.0 * index as f64;
-    let ly = HEIGHT - 16.0;
+    let lx = LEFT + LEGEND_WIDTH * (index % LEGEND_COLUMNS) as f64;
+    let ly = HEIGHT - 16.0 + LEGEND_ROW * (index / LEGEND_COLUMNS) as f64;
     let status = match (s.points.last(), s.trend.map(|t| t.eta)) {
         (Some(p), Some(Eta::On(date))) => format!("{} left, ETA {date}", p.remaining),
         (Some(p), Some(Eta::Never)) => format!("{} left, at this rate: never", p.remaining),
@@ -228,7 +235,57 @@ fn nice_max(n: u64) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::nice_max;
+    use std::path::Path;
+
+    use super::{HEIGHT, WIDTH, nice_max, render};
+    use crate::history::series::{MigrationSeries, SeriesPoint};
+
+    /// Five migrations (the four presets and one more): every legend entry lies on the canvas,
+    /// which grows a row for every two entries.
+    #[test]
+    fn every_legend_entry_is_on_the_canvas() {
+        let text: String = (0..5)
+            .map(|i| format!("[migrations.migration-{i}.rules.r]\npattern = 'x'\nmessage = 'm'\n"))
+            .collect();
+        let config =
+            crate::config::parse(Path::new("/r/longtail.toml"), "longtail.toml", &text).unwrap();
+        let point = |month: u8, remaining| SeriesPoint {
+            commit: "c".into(),
+            date: format!("2026-0{month}-01"),
+            remaining,
+            units: Default::default(),
+            rules: Default::default(),
+            units_done: 0,
+            day: crate::config::Date {
+                year: 2026,
+                month,
+                day: 1,
+            },
+        };
+        let series: Vec<MigrationSeries<'_>> = config
+            .migrations
+            .iter()
+            .map(|migration| MigrationSeries {
+                migration,
+                points: vec![point(1, 90), point(2, 80)],
+                units: Vec::new(),
+                completions: Vec::new(),
+                trend: None,
+            })
+            .collect();
+        let svg = render(&series, "t");
+        let height = HEIGHT + 2.0 * super::LEGEND_ROW;
+        assert!(svg.contains(&format!("height=\"{height}\"")), "{svg}");
+        for i in 0..5 {
+            let label = format!(">migration-{i}: 80 left</text>");
+            let line = svg.lines().find(|l| l.contains(&label)).unwrap();
+            let attr = |name: &str| -> f64 {
+                let rest = &line[line.find(&format!("{name}=\"")).unwrap() + name.len() + 2..];
+                rest[..rest.find('"').unwrap()].parse().unwrap()
+            };
+            assert!(attr("x") + 200.0 < WIDTH && attr("y") < height, "{line}");
+        }
+    }
 
     #[test]
     fn axis_maxima_are_round() {

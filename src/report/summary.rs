@@ -56,9 +56,17 @@ pub struct MigrationSummary<'a> {
 }
 
 impl MigrationSummary<'_> {
-    /// Units with no site left.
+    /// The units of work: every unit but `(other)`, which tables show (when it holds sites)
+    /// but progress never counts, as in `history`.
+    pub fn work_units(&self) -> impl Iterator<Item = &UnitSummary> {
+        self.units
+            .iter()
+            .filter(|u| u.name != crate::config::OTHER_UNIT)
+    }
+
+    /// Units of work with no site left.
     pub fn units_done(&self) -> usize {
-        self.units.iter().filter(|u| u.remaining == 0).count()
+        self.work_units().filter(|u| u.remaining == 0).count()
     }
 }
 

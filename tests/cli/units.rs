@@ -60,6 +60,20 @@ fn generated_units_one_per_directory() {
             ("(other)".to_owned(), 2, String::new()),
         ]
     );
+    // `(other)` is listed, but progress counts units of work only, as `history` does.
+    tree.longtail(&["update"]).expect(0);
+    let status = tree.longtail(&["status"]).expect(0);
+    assert!(
+        status.stdout.contains("m: 1 of 3 units done, 5 sites left"),
+        "{}",
+        status.stdout
+    );
+    let summary = tree.longtail(&["check", "--report", "markdown"]).expect(0);
+    assert!(
+        summary.stdout.contains("**1 of 3 units done**"),
+        "{}",
+        summary.stdout
+    );
 }
 
 #[test]
