@@ -13,6 +13,7 @@ pub mod config;
 mod confine;
 pub mod diag;
 pub mod fix;
+pub mod fleet;
 pub mod history;
 pub mod lock;
 pub mod model;

@@ -80,7 +80,11 @@ pub enum Command {
     Status(StatusArgs),
     /// Show sites left at past commits, the burn rate and ETA, and a burndown chart
     History(HistoryArgs),
-    /// Print the JSON Schema of longtail.toml, longtail.lock, the JSON report or the JSON plan
+    /// Many repositories: scan a list of them, merge their reports into one map
+    #[command(subcommand)]
+    Fleet(FleetCommand),
+    /// Print the JSON Schema of longtail.toml, longtail.lock, the JSON report, the JSON plan or
+    /// the fleet map
     Schema(SchemaArgs),
 }
 
@@ -162,6 +166,82 @@ pub enum SchemaKind {
     Report,
     /// The JSON plan (schemas/plan.schema.json)
     Plan,
+    /// The fleet map (schemas/fleet.schema.json)
+    Fleet,
+}
+
+/// `longtail fleet`
+#[derive(Debug, clap::Subcommand)]
+pub enum FleetCommand {
+    /// Scan every repository of a list (or one shard of it), one JSON report per repository
+    Scan(FleetScanArgs),
+    /// Merge per-repository JSON reports into one map: Markdown, JSON or a self-contained HTML
+    /// page
+    Report(FleetReportArgs),
+}
+
+/// `longtail fleet scan`
+#[derive(Debug, Args)]
+pub struct FleetScanArgs {
+    /// The repositories, one a line: a local path (relative to the file) or a git URL, then
+    /// optionally a name; `#` starts a comment. With the global --config, that config is used
+    /// for repositories without a longtail.toml of their own
+    #[arg(long, value_name = "FILE")]
+    pub repos: PathBuf,
+
+    /// Where the reports go: NAME.json per repository (created if missing)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Only this stable slice of the list, for a CI matrix: I of N, 1-based (a repository's
+    /// shard follows from its name alone)
+    #[arg(long, value_name = "I/N", value_parser = crate::fleet::parse_shard)]
+    pub shard: Option<(u32, u32)>,
+
+    /// Where remote repositories are fetched to and kept between runs [default:
+    /// $XDG_CACHE_HOME/longtail/fleet, else ~/.cache/longtail/fleet]
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+
+    /// Repositories scanned at once
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub concurrency: u16,
+
+    /// Also record each migration's sites left weekly since DATE (YYYY-MM-DD), for the
+    /// fleet burndown (fetches that much history)
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub history_since: Option<Date>,
+
+    /// Exit 2 when a repository could not be scanned (it is reported either way)
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `longtail fleet report`
+#[derive(Debug, Args)]
+pub struct FleetReportArgs {
+    /// Directories of per-repository JSON reports (each shard's --out), or report files
+    #[arg(required = true, value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = FleetFormat::Markdown, value_name = "FORMAT")]
+    pub format: FleetFormat,
+
+    /// Write the map to FILE instead of stdout
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `fleet report --format`
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FleetFormat {
+    /// A section per migration with a table of repositories
+    Markdown,
+    /// The map, versioned (schemas/fleet.schema.json)
+    Json,
+    /// One self-contained page: sortable tables, the burndown per migration
+    Html,
 }
 
 /// `longtail check`

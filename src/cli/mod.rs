@@ -5,6 +5,7 @@
 mod args;
 mod check;
 mod fix;
+mod fleet;
 mod history;
 mod init;
 mod merge_lock;
@@ -123,12 +124,15 @@ fn execute(cli: &Cli) -> miette::Result<Outcome> {
         Command::MergeLock(args) => merge_lock::run(&session, args),
         Command::Status(args) => status::run(&session, args),
         Command::History(args) => history::run(&session, args),
+        Command::Fleet(args::FleetCommand::Scan(args)) => fleet::scan(&session, args),
+        Command::Fleet(args::FleetCommand::Report(args)) => fleet::report(&session, args),
         Command::Schema(args) => {
             let text = match args.which {
                 args::SchemaKind::Config => crate::config::schema(),
                 args::SchemaKind::Lock => crate::lock::schema(),
                 args::SchemaKind::Report => crate::report::json::schema(),
                 args::SchemaKind::Plan => crate::plan::schema(),
+                args::SchemaKind::Fleet => crate::fleet::map::schema(),
             };
             emit(text.as_bytes())?;
             Ok(Outcome::Success)

@@ -112,6 +112,24 @@ impl Session {
         })
     }
 
+    /// The same options acting in `dir`, without `--config` (the fleet scans each repository
+    /// as if started there).
+    pub fn at(&self, dir: PathBuf) -> Self {
+        Self {
+            cwd: dir,
+            config_arg: None,
+            threads: self.threads,
+            quiet: self.quiet,
+            verbose: self.verbose,
+            today: self.today,
+        }
+    }
+
+    /// `--config`, as given (relative to the working directory).
+    pub fn config_arg(&self) -> Option<PathBuf> {
+        self.config_arg.as_ref().map(|p| self.cwd.join(p))
+    }
+
     /// Search threads (`-j`); 0 for one per core.
     pub fn threads(&self) -> usize {
         self.threads
@@ -278,7 +296,7 @@ pub(super) fn load_text(path: &Path, name: &str, text: &str) -> miette::Result<P
 
 /// Reads what units depend on besides the config: CODEOWNERS (`units = "codeowners"`) and the
 /// directories generated units are named after (so a unit with no site is listed as done).
-fn complete_units(project: &mut Project) -> miette::Result<()> {
+pub(super) fn complete_units(project: &mut Project) -> miette::Result<()> {
     let root = project.config.root.clone();
     if project.config.settings.units_from == Some(config::UnitSource::Codeowners) {
         let found = crate::units::CODEOWNERS_PATHS

@@ -49,12 +49,29 @@ pub fn scan(config: &Config, rules: &CompiledRules, rev: &str) -> Result<Base, H
         .and_then(|c| c.tree_id())
         .map_err(|e| unknown("could not read the merge base", &e))?
         .detach();
+    let (findings, blobs) = scan_tree(&repo, config, rules, tree)?;
+    Ok(Base {
+        commit,
+        findings,
+        blobs,
+    })
+}
+
+/// What a scan of `tree`'s checkout finds, read from git objects, with the searched files'
+/// blobs (sorted by path).
+pub fn scan_tree(
+    repo: &Repo,
+    config: &Config,
+    rules: &CompiledRules,
+    tree: ObjectId,
+) -> Result<(Findings, Vec<(RepoPath, ObjectId)>), HistoryError> {
+    let handle = repo.handle();
     let selection = Selection {
         rules,
         hidden: config.settings.hidden,
         skip: vec![config.file_name(), config.settings.lock.clone()],
     };
-    let files = Lister::new(&repo, &selection).files(tree)?;
+    let files = Lister::new(repo, &selection).files(tree)?;
     let mut findings = Findings::default();
     let mut searcher = FileSearcher::new();
     for (path, blob) in files.iter() {
@@ -78,11 +95,7 @@ pub fn scan(config: &Config, rules: &CompiledRules, rev: &str) -> Result<Base, H
     for rule in &rules.rules {
         findings.sites.entry(rule.id.clone()).or_default();
     }
-    Ok(Base {
-        commit,
-        findings,
-        blobs: files.iter().cloned().collect(),
-    })
+    Ok((findings, files.iter().cloned().collect()))
 }
 
 impl Base {

@@ -68,6 +68,25 @@ impl Repo {
         Ok(Self { repo, prefix })
     }
 
+    /// Opens a repository by its git directory, bare or not, reading trees from its root (the
+    /// fleet's clones of remote repositories).
+    pub fn open_git_dir(git_dir: &Path) -> Result<Self, HistoryError> {
+        let mut repo =
+            gix::open(git_dir).map_err(|_| HistoryError::NotARepository(git_dir.to_path_buf()))?;
+        repo.object_cache_size_if_unset(64 * 1024 * 1024);
+        Ok(Self {
+            repo,
+            prefix: String::new(),
+        })
+    }
+
+    /// The tree of the commit HEAD points at, with the commit.
+    pub fn head_tree(&self) -> Result<(ObjectId, ObjectId), HistoryError> {
+        let commit = self.repo.head_commit().map_err(git_error)?;
+        let tree = commit.tree_id().map_err(git_error)?.detach();
+        Ok((commit.id, tree))
+    }
+
     /// A copy for another thread (gix repositories are cheap to clone, not to share).
     pub fn handle(&self) -> gix::Repository {
         self.repo.clone()

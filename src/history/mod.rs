@@ -181,14 +181,24 @@ pub fn scan(
     options: &Options,
     progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<Option<(Vec<Point>, Stats)>, HistoryError> {
-    let repo = Repo::open(&config.root)?;
-    let commits = sample(commits_since(&repo, options)?, options.every, options.max);
+    scan_repo(&Repo::open(&config.root)?, config, rules, options, progress)
+}
+
+/// [`scan`] in an opened repository (the fleet's clones have no work tree).
+pub fn scan_repo(
+    repo: &Repo,
+    config: &Config,
+    rules: &CompiledRules,
+    options: &Options,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<Option<(Vec<Point>, Stats)>, HistoryError> {
+    let commits = sample(commits_since(repo, options)?, options.every, options.max);
     let selection = Selection {
         rules,
         hidden: config.settings.hidden,
         skip: vec![config.file_name(), config.settings.lock.clone()],
     };
-    let mut lister = Lister::new(&repo, &selection);
+    let mut lister = Lister::new(repo, &selection);
     let mut listed = Vec::with_capacity(commits.len());
     for commit in &commits {
         listed.push(lister.files(commit.tree)?);
@@ -234,7 +244,7 @@ pub fn scan(
     if options.budget.is_some_and(|budget| todo.len() > budget) {
         return Ok(None);
     }
-    for (blob, index, counts) in scan_blobs(&repo, rules, &sets, &todo, options, progress)? {
+    for (blob, index, counts) in scan_blobs(repo, rules, &sets, &todo, options, progress)? {
         if let Some(set) = sets.get(index) {
             cache.insert(blob, set.key, &set.keys, counts);
         }

@@ -39,6 +39,35 @@ pub struct Report {
     pub changes: Changes,
     /// Files that could not be read or were skipped with a warning.
     pub warnings: Vec<Warning>,
+    /// The repository the report is about; written by `fleet scan`, absent from `check`'s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub repository: Option<Repository>,
+    /// Sites left per migration at past commits, oldest first; written by
+    /// `fleet scan --history`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<HistoryPoint>>,
+}
+
+/// Where a fleet report's repository came from.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, JsonSchema)]
+pub struct Repository {
+    /// Its name in the fleet (unique there).
+    pub name: String,
+    /// The path or git URL it was read from.
+    pub source: String,
+    /// The commit scanned, when it is a git repository.
+    pub commit: Option<String>,
+    /// `own` (its longtail.toml) or `shared` (`fleet scan --config`).
+    pub config: String,
+}
+
+/// Sites left per migration at one past commit.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, JsonSchema)]
+pub struct HistoryPoint {
+    /// The commit's date, `YYYY-MM-DD`.
+    pub date: String,
+    /// Sites left, by migration id.
+    pub remaining: std::collections::BTreeMap<String, u64>,
 }
 
 /// The program that wrote the report.
@@ -320,6 +349,8 @@ pub fn build(input: &ReportInput<'_>) -> Report {
                 missed: w.missed,
             })
             .collect(),
+        repository: None,
+        history: None,
     }
 }
 

@@ -300,6 +300,8 @@ fn help_of_every_subcommand() {
         &["merge-lock", "--help"],
         &["status", "--help"],
         &["history", "--help"],
+        &["fleet", "scan", "--help"],
+        &["fleet", "report", "--help"],
     ] {
         let run = tree.longtail(args).expect(0);
         insta::assert_snapshot!(format!("help-{}", args.join("-")), run.stdout);

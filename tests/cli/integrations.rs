@@ -19,6 +19,7 @@ fn the_committed_schemas_match_the_types() {
         ("lock", "longtail-lock.schema.json"),
         ("report", "report.schema.json"),
         ("plan", "plan.schema.json"),
+        ("fleet", "fleet.schema.json"),
     ] {
         let output = longtail_command().args(["schema", which]).output().unwrap();
         assert!(output.status.success());

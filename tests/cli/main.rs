@@ -11,7 +11,8 @@
 //! - `readme`: the output the README shows is the real output;
 //! - `reports`, `integrations`, `templates`: report formats, schemas, cargo, pre-commit, GitLab;
 //! - `units`: generated and CODEOWNERS units, `warn_days`;
-//! - `history`: history, status and the chart on a synthetic git repository.
+//! - `history`: history, status and the chart on a synthetic git repository;
+//! - `fleet`: many repositories scanned in shards and merged into one map.
 
 #![allow(
     unreachable_pub,
@@ -29,6 +30,7 @@ mod commands;
 mod errors;
 mod faults;
 mod finishing;
+mod fleet;
 mod history;
 mod integrations;
 mod merging;
