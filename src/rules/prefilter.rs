@@ -1,12 +1,14 @@
 //! One pass that tells which rules can match a file at all: literals every match of a rule must
 //! contain (a prefix or suffix set extracted from the rule's pattern, as regex engines do for
-//! their own prefilters) go into one Aho-Corasick automaton, and a file is searched only with
+//! their own prefilters) go into Aho-Corasick automata, and a file is searched only with
 //! the rules whose literals occur in it. Rules without a usable literal are always searched.
 //! Never changes a count: a rule is skipped only when no match of it can exist in the bytes.
 
 use std::io::{self, Read};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::{BTreeSet, HashMap};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Input, MatchKind, Span, packed};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 
 use crate::config::Rule;
@@ -14,52 +16,91 @@ use crate::config::Rule;
 /// Shortest literal worth filtering on: shorter ones occur in nearly every file.
 const MIN_LITERAL: usize = 3;
 
-/// The literal sets of every rule, in one automaton.
+/// The literal sets of every rule, in a few SIMD-searchable automata.
 #[derive(Debug, Clone)]
 pub struct Prefilter {
-    automaton: AhoCorasick,
-    /// For each automaton pattern, the rules (indices) it stands for.
-    owners: Vec<Vec<usize>>,
+    /// The distinct literals in groups of at most `GROUP`, each searched leftmost-longest.
+    groups: Vec<Group>,
+    /// Per automaton, per pattern: the rules of every literal it contains (itself included).
+    /// Leftmost-longest reports only the longest literal at each start, and a literal inside a
+    /// found one occurs in the text as well.
+    owners: Vec<Vec<Vec<usize>>>,
     /// Per rule: whether it has literals (otherwise it always runs).
     filtered: Vec<bool>,
     /// Length of the longest literal, in bytes.
     longest: usize,
 }
 
+/// Literals per Teddy searcher: its limit (it refuses more), and where it is fastest per
+/// literal (measured on the kernel tree with 32, 64, 96 and 127).
+const GROUP: usize = 64;
+
+/// The most Teddy passes over a file before one automaton pass is cheaper.
+const TEDDY_GROUPS: usize = 2;
+
+/// The most literals for which the automaton is a full DFA (its table grows with them; past
+/// this aho-corasick chooses, with a smaller table and its own prefilter).
+const DFA_LITERALS: usize = 1_000;
+
 impl Prefilter {
     /// Builds the prefilter for `rules` (config order, as compiled). `None` when no rule has
     /// usable literals.
     pub fn new<'a>(rules: impl IntoIterator<Item = &'a Rule>) -> Option<Self> {
         let mut literals: Vec<Vec<u8>> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut direct: Vec<Vec<usize>> = Vec::new();
+        let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
         let mut filtered = Vec::new();
         for (index, rule) in rules.into_iter().enumerate() {
             let set = required_literals(rule);
             filtered.push(set.is_some());
             for literal in set.unwrap_or_default() {
-                match literals.iter().position(|l| *l == literal) {
-                    Some(at) => {
-                        if let Some(o) = owners.get_mut(at) {
-                            o.push(index);
-                        }
-                    }
-                    None => {
-                        literals.push(literal);
-                        owners.push(vec![index]);
-                    }
+                let at = *seen.entry(literal.clone()).or_insert_with(|| {
+                    literals.push(literal);
+                    direct.push(Vec::new());
+                    direct.len() - 1
+                });
+                if let Some(o) = direct.get_mut(at) {
+                    o.push(index);
                 }
             }
         }
         if literals.is_empty() {
             return None;
         }
-        let automaton = AhoCorasick::builder()
+        // Which literals each literal contains: one overlapping pass over the literals.
+        let all = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&literals)
             .ok()?;
+        let closed: Vec<Vec<usize>> = literals
+            .iter()
+            .map(|literal| {
+                let mut rules = BTreeSet::new();
+                for found in all.find_overlapping_iter(literal) {
+                    rules.extend(direct.get(found.pattern().as_usize()).into_iter().flatten());
+                }
+                rules.into_iter().collect()
+            })
+            .collect();
+        // Teddy in groups while that takes at most `TEDDY_GROUPS` passes; past that one pass
+        // of the automaton's DFA costs less (measured: 200 literals over 100 MB of C, 4 Teddy
+        // passes 406 ms, the DFA 275 ms).
+        let groups = if literals.len() <= GROUP * TEDDY_GROUPS {
+            literals
+                .chunks(GROUP)
+                .map(Group::new)
+                .collect::<Option<Vec<_>>>()?
+        } else {
+            vec![Group::automaton(&literals)?]
+        };
         let longest = literals.iter().map(Vec::len).max().unwrap_or(0);
+        let owners = if groups.len() == 1 {
+            vec![closed]
+        } else {
+            closed.chunks(GROUP).map(<[_]>::to_vec).collect()
+        };
         Some(Self {
-            automaton,
+            groups,
             owners,
             filtered,
             longest,
@@ -116,28 +157,73 @@ impl Prefilter {
     }
 
     fn mark(&self, bytes: &[u8], wanted: &mut [bool], left: &mut usize) {
-        if *left == 0 {
-            return;
-        }
-        // Overlapping: a literal hidden inside another's match still counts.
-        for found in self.automaton.find_overlapping_iter(bytes) {
-            for &rule in self
-                .owners
-                .get(found.pattern().as_usize())
-                .into_iter()
-                .flatten()
-            {
-                if let Some(slot) = wanted.get_mut(rule)
-                    && !*slot
-                {
-                    *slot = true;
-                    *left -= 1;
+        for (group, owners) in self.groups.iter().zip(&self.owners) {
+            // Every start of a literal is visited: the search returns the leftmost one at or
+            // after `at` (its longest literal; shorter ones are covered by `owners`), and the
+            // next search starts one byte after it.
+            let mut at = 0;
+            while *left > 0 && at < bytes.len() {
+                let Some((pattern, start)) = group.find_at(bytes, at) else {
+                    break;
+                };
+                for &rule in owners.get(pattern).into_iter().flatten() {
+                    if let Some(slot) = wanted.get_mut(rule)
+                        && !*slot
+                    {
+                        *slot = true;
+                        *left -= 1;
+                    }
                 }
-            }
-            if *left == 0 {
-                break;
+                at = start + 1;
             }
         }
+    }
+}
+
+/// One group of literals and its searcher.
+#[derive(Debug, Clone)]
+enum Group {
+    /// Teddy (SIMD), where the machine has it: memory speed for a few dozen literals.
+    Teddy(packed::Searcher),
+    /// The automaton otherwise (left to choose its own prefilter).
+    Automaton(AhoCorasick),
+}
+
+impl Group {
+    fn new(literals: &[Vec<u8>]) -> Option<Self> {
+        let teddy = packed::Config::new()
+            .match_kind(packed::MatchKind::LeftmostLongest)
+            .only_teddy(true)
+            .builder()
+            .extend(literals)
+            .build();
+        match teddy {
+            Some(teddy) => Some(Self::Teddy(teddy)),
+            None => Self::automaton(literals),
+        }
+    }
+
+    fn automaton(literals: &[Vec<u8>]) -> Option<Self> {
+        let kind = (literals.len() <= DFA_LITERALS).then_some(AhoCorasickKind::DFA);
+        AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(kind)
+            .build(literals)
+            .ok()
+            .map(Self::Automaton)
+    }
+
+    /// The leftmost match starting at or after `at` (its longest literal): `(pattern, start)`.
+    fn find_at(&self, bytes: &[u8], at: usize) -> Option<(usize, usize)> {
+        let span = at..bytes.len();
+        let found = match self {
+            Self::Teddy(searcher) => searcher.find_in(bytes, Span::from(span))?,
+            Self::Automaton(automaton) => automaton
+                .try_find(Input::new(bytes).span(span))
+                .ok()
+                .flatten()?,
+        };
+        Some((found.pattern().as_usize(), found.start()))
     }
 }
 
