@@ -99,6 +99,14 @@ fn repository(root: &Path, name: &str, sites: usize, own: Option<&str>) {
     }
 }
 
+/// Each element of a JSON array, mapped.
+fn rows<T, C: FromIterator<T>>(
+    array: &serde_json::Value,
+    f: impl Fn(&serde_json::Value) -> T,
+) -> C {
+    array.as_array().unwrap().iter().map(f).collect()
+}
+
 /// Sites left per migration, from the repository's own `longtail check --report json` (a
 /// copy with the shared config for one that has none).
 fn checked(root: &Path, name: &str, own: bool) -> BTreeMap<String, u64> {
@@ -117,17 +125,12 @@ fn checked(root: &Path, name: &str, own: bool) -> BTreeMap<String, u64> {
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
-    json["migrations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (
-                m["id"].as_str().unwrap().to_owned(),
-                m["remaining"].as_u64().unwrap(),
-            )
-        })
-        .collect()
+    rows(&json["migrations"], |m| {
+        (
+            m["id"].as_str().unwrap().to_owned(),
+            m["remaining"].as_u64().unwrap(),
+        )
+    })
 }
 
 #[test]
@@ -218,17 +221,12 @@ fn three_shards_merge_to_the_sum_of_every_repository_check() {
     let map: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(map["repositories"]["total"], 20);
     assert_eq!(map["repositories"]["scanned"], 18);
-    let broken: BTreeMap<String, String> = map["broken"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|b| {
-            (
-                b["name"].as_str().unwrap().to_owned(),
-                b["error"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect();
+    let broken: BTreeMap<String, String> = rows(&map["broken"], |b| {
+        (
+            b["name"].as_str().unwrap().to_owned(),
+            b["error"].as_str().unwrap().to_owned(),
+        )
+    });
     assert_eq!(broken.keys().collect::<Vec<_>>(), ["broken", "unreachable"]);
     assert!(
         broken["broken"].starts_with("longtail.toml:1:"),
@@ -249,21 +247,16 @@ fn three_shards_merge_to_the_sum_of_every_repository_check() {
             entry.2 += usize::from(left == 0);
         }
     }
-    let got: BTreeMap<String, (u64, usize, usize)> = map["migrations"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
+    let got: BTreeMap<String, (u64, usize, usize)> = rows(&map["migrations"], |m| {
+        (
+            m["id"].as_str().unwrap().to_owned(),
             (
-                m["id"].as_str().unwrap().to_owned(),
-                (
-                    m["remaining"].as_u64().unwrap(),
-                    m["repos_total"].as_u64().unwrap() as usize,
-                    m["repos_done"].as_u64().unwrap() as usize,
-                ),
-            )
-        })
-        .collect();
+                m["remaining"].as_u64().unwrap(),
+                m["repos_total"].as_u64().unwrap() as usize,
+                m["repos_done"].as_u64().unwrap() as usize,
+            ),
+        )
+    });
     assert_eq!(got, expected);
     assert!(
         expected["py2"].2 >= 1,
@@ -273,17 +266,12 @@ fn three_shards_merge_to_the_sum_of_every_repository_check() {
     // The summed burndown: every repository removed one site a week.
     let py2 = &map["migrations"][0];
     assert_eq!(py2["id"], "py2");
-    let history: Vec<(String, u64)> = py2["history"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["date"].as_str().unwrap().to_owned(),
-                p["remaining"].as_u64().unwrap(),
-            )
-        })
-        .collect();
+    let history: Vec<(String, u64)> = rows(&py2["history"], |p| {
+        (
+            p["date"].as_str().unwrap().to_owned(),
+            p["remaining"].as_u64().unwrap(),
+        )
+    });
     assert_eq!(history.len(), 3, "{history:?}");
     assert_eq!(history.last().unwrap().1, expected["py2"].0);
     assert!(history[0].1 > history[2].1, "{history:?}");

@@ -43,6 +43,27 @@ fn diverged() -> Tree {
     tree
 }
 
+/// Registers this build of longtail as the repository's merge driver for the lock.
+fn use_driver(tree: &Tree) {
+    let bin = env!("CARGO_BIN_EXE_longtail");
+    tree.run_git(&[
+        "config",
+        "merge.longtail.driver",
+        &format!("'{bin}' merge-lock %O %A %B"),
+    ]);
+}
+
+/// Merges `topic`, which must succeed, and returns the merged lock's counts of `m/foo`.
+fn merged_cleanly(tree: &Tree) -> std::collections::BTreeMap<String, u64> {
+    let output = merge(tree);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    lock_counts(&tree.read("longtail.lock"))["m/foo"].clone()
+}
+
 fn merge(tree: &Tree) -> std::process::Output {
     Command::new("git")
         .current_dir(tree.path())
@@ -72,25 +93,14 @@ fn with_the_driver_both_branches_merge_without_conflict_to_the_lower_counts() {
         "longtail.lock merge=longtail\n"
     );
     tree.commit("merge driver");
-    let bin = env!("CARGO_BIN_EXE_longtail");
-    tree.run_git(&[
-        "config",
-        "merge.longtail.driver",
-        &format!("'{bin}' merge-lock %O %A %B"),
-    ]);
-    let output = merge(&tree);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let merged = lock_counts(&tree.read("longtail.lock"));
+    use_driver(&tree);
+    let merged = merged_cleanly(&tree);
     // a: main 4, topic 4 -> 4; b: main 1, topic 3 -> 1; c: main 2, topic 1 -> 1.
     let expected = [("a.py", 4), ("b.py", 1), ("c.py", 1)]
         .map(|(p, n)| (p.to_owned(), n))
         .into_iter()
         .collect();
-    assert_eq!(merged["m/foo"], expected);
+    assert_eq!(merged, expected);
     // True to the merged tree (a.py kept foo only on lines 6 and 30): passes, and tightens.
     tree.longtail(&["check"]).expect(0);
     tree.longtail(&["update"]).expect(0);
@@ -108,12 +118,7 @@ fn with_the_driver_a_file_one_branch_cleaned_up_stays_at_zero() {
     tree.longtail(&["update"]).expect(0);
     tree.longtail(&["init", "--merge-driver"]).expect(0);
     tree.commit("start");
-    let bin = env!("CARGO_BIN_EXE_longtail");
-    tree.run_git(&[
-        "config",
-        "merge.longtail.driver",
-        &format!("'{bin}' merge-lock %O %A %B"),
-    ]);
+    use_driver(&tree);
     tree.run_git(&["checkout", "-q", "-b", "topic"]);
     tree.write("c.py", file(5, &[]));
     tree.longtail(&["update"]).expect(0);
@@ -123,15 +128,8 @@ fn with_the_driver_a_file_one_branch_cleaned_up_stays_at_zero() {
     tree.write("b.py", file(5, &[1]));
     tree.longtail(&["update"]).expect(0);
     tree.commit("main: fewer foo in b");
-    let output = merge(&tree);
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let merged = lock_counts(&tree.read("longtail.lock"));
     let expected = [("b.py".to_owned(), 1)].into_iter().collect();
-    assert_eq!(merged["m/foo"], expected);
+    assert_eq!(merged_cleanly(&tree), expected);
     // The lock equals the merged tree: even the strict check passes.
     tree.longtail(&["check", "--strict"]).expect(0);
 }

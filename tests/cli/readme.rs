@@ -29,16 +29,23 @@ fn strip_ansi(text: &str) -> String {
 fn produce(name: &str, command: &str) -> String {
     let tree = Tree::new();
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    if name.starts_with("walkthrough") {
-        // The example with a git history of its migration (scripts/demo-history.sh).
+    // A demo script that builds its tree with this build of longtail.
+    let demo = |script: &str| {
         let status = std::process::Command::new("bash")
-            .arg(manifest.join("scripts/demo-history.sh"))
+            .arg(manifest.join(script))
             .arg(tree.path())
             .env("LONGTAIL", env!("CARGO_BIN_EXE_longtail"))
             .env("LONGTAIL_TODAY", "2026-11-25")
             .status()
             .unwrap();
-        assert!(status.success(), "scripts/demo-history.sh failed");
+        assert!(status.success(), "{script} failed");
+    };
+    if name.starts_with("walkthrough") {
+        // The example with a git history of its migration.
+        demo("scripts/demo-history.sh");
+    } else if name.starts_with("fleet-") {
+        // Six services' repositories with their history, scanned.
+        demo("scripts/demo-fleet.sh");
     } else if name.starts_with("monorepo-") {
         // Blocks about finishing a migration run on the multi-service example with presets.
         copy_dir(&manifest.join("examples/python-monorepo"), tree.path());
