@@ -51,7 +51,7 @@ pub fn render(series: &[MigrationSeries<'_>], title: &str) -> String {
     }
     // A little room on the right, so a deadline at the very end stays visible.
     let end = end.max(first + 1) + (end - first).max(1) / 40 + 1;
-    let y_max = nice_max(top_count);
+    let (y_max, grid_steps) = nice_axis(top_count);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let x = |day: i64| LEFT + plot_w * (day - first) as f64 / (end - first) as f64;
@@ -69,8 +69,8 @@ pub fn render(series: &[MigrationSeries<'_>], title: &str) -> String {
         escape(title)
     );
     // Grid and axes.
-    for step in 0..=4u64 {
-        let value = y_max * step / 4;
+    for step in 0..=grid_steps {
+        let value = y_max * step / grid_steps;
         let py = y(value);
         let _ = writeln!(
             svg,
@@ -216,20 +216,32 @@ fn empty(title: &str) -> String {
     )
 }
 
-/// The smallest of 4, 8, 20 × 10ⁿ at or above `n`: four grid steps of round numbers.
-fn nice_max(n: u64) -> u64 {
+/// The axis: the smallest `step × count` at or above `n`, with `step` a round 1, 2, 2.5 or
+/// 5 × 10ⁿ and four to six grid steps (so 105 gets 120 in steps of 20, not 200 in steps of 50).
+fn nice_axis(n: u64) -> (u64, u64) {
     let mut scale = 1u64;
     loop {
-        for step in [4, 8, 20] {
-            let candidate = step * scale;
-            if candidate >= n {
-                return candidate;
+        let mut best: Option<(u64, u64)> = None;
+        // In tenths, so 2.5 is a whole step from 10 upwards.
+        for tenths in [10, 20, 25, 50] {
+            if !(tenths * scale).is_multiple_of(10) {
+                continue;
+            }
+            let step = tenths * scale / 10;
+            for count in 4..=6 {
+                let top = step.saturating_mul(count);
+                if top >= n && best.is_none_or(|(b, _)| top < b) {
+                    best = Some((top, count));
+                }
             }
         }
-        scale = scale.saturating_mul(10);
-        if scale == u64::MAX {
-            return n;
+        if let Some(axis) = best {
+            return axis;
         }
+        if scale > u64::MAX / 100 {
+            return (n, 1);
+        }
+        scale *= 10;
     }
 }
 
@@ -237,7 +249,7 @@ fn nice_max(n: u64) -> u64 {
 mod tests {
     use std::path::Path;
 
-    use super::{HEIGHT, WIDTH, nice_max, render};
+    use super::{HEIGHT, WIDTH, nice_axis, render};
     use crate::history::series::{MigrationSeries, SeriesPoint};
 
     /// Five migrations (the four presets and one more): every legend entry lies on the canvas,
@@ -289,10 +301,21 @@ mod tests {
 
     #[test]
     fn axis_maxima_are_round() {
-        assert_eq!(nice_max(0), 4);
-        assert_eq!(nice_max(49), 80);
-        assert_eq!(nice_max(81), 200);
-        assert_eq!(nice_max(120), 200);
-        assert_eq!(nice_max(201), 400);
+        assert_eq!(nice_axis(0), (4, 4));
+        assert_eq!(nice_axis(7), (8, 4));
+        assert_eq!(nice_axis(49), (50, 5));
+        assert_eq!(nice_axis(81), (100, 5));
+        assert_eq!(nice_axis(105), (120, 6));
+        assert_eq!(nice_axis(201), (250, 5));
+        assert_eq!(nice_axis(26), (30, 6));
+        assert_eq!(nice_axis(1234), (1250, 5));
+        // Every grid line is a whole number.
+        for n in 0..5000 {
+            let (top, steps) = nice_axis(n);
+            assert!(
+                top >= n && top % steps == 0 && (4..=6).contains(&steps),
+                "{n}"
+            );
+        }
     }
 }
