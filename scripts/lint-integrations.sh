@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Lints what ships longtail into other people's CI: the GitHub Action (action.yml), the example
-# workflow (examples/github/longtail.yml) and the GitLab CI template and example, with the
+# workflows (examples/github/longtail.yml, examples/fleet/fleet.yml) and the GitLab CI template
+# and examples (the fleet's too), with the
 # linters those ecosystems use. Prints one line per check and exits 1 when any check fails
 # (every check runs; the failing tool's output is shown under its line).
 #
@@ -62,11 +63,12 @@ mkdir -p "$repo/.github/workflows"
 git init --quiet "$repo"
 cp action.yml "$repo/action.yml"
 cp examples/github/longtail.yml "$repo/.github/workflows/longtail.yml"
+cp examples/fleet/fleet.yml "$repo/.github/workflows/fleet.yml"
 actionlint_example() {
   (cd "$repo" && "$bin/actionlint" -no-color -shellcheck "$bin/shellcheck" -pyflakes= \
-    .github/workflows/longtail.yml)
+    .github/workflows/longtail.yml .github/workflows/fleet.yml)
 }
-check "actionlint (kjanat) $("$bin/actionlint" -version | head -n 1 | awk '{print $NF}'): examples/github/longtail.yml" \
+check "actionlint (kjanat) $("$bin/actionlint" -version | head -n 1 | awk '{print $NF}'): examples/github/longtail.yml examples/fleet/fleet.yml" \
   actionlint_example
 
 # Usage: shellcheck_scripts DIALECT FILE... checks every script the YAML files run, one by one.
@@ -119,15 +121,16 @@ check "shellcheck $shellcheck_version: run: steps of action.yml (bash)" \
   shellcheck_scripts bash action.yml
 # GitLab runs a job's script with bash when the image has it, else sh: check it as POSIX sh.
 check "shellcheck $shellcheck_version: GitLab job scripts (sh)" \
-  shellcheck_scripts sh templates/longtail.gitlab-ci.yml examples/gitlab/.gitlab-ci.yml
+  shellcheck_scripts sh templates/longtail.gitlab-ci.yml examples/gitlab/.gitlab-ci.yml \
+  examples/fleet/.gitlab-ci.yml
 
 check "shellcheck $shellcheck_version: scripts/lint-integrations.sh" \
   "$bin/shellcheck" --norc scripts/lint-integrations.sh
 
 zizmor_version=$("$bin/zizmor" --version | awk '{print $2}')
-check "zizmor $zizmor_version (offline, auditor persona): action.yml examples/github/longtail.yml" \
+check "zizmor $zizmor_version (offline, auditor persona): action.yml examples/github/longtail.yml examples/fleet/fleet.yml" \
   "$bin/zizmor" --offline --no-config --no-ignores --strict-collection --persona=auditor \
-  --no-progress --color=never action.yml examples/github/longtail.yml
+  --no-progress --color=never action.yml examples/github/longtail.yml examples/fleet/fleet.yml
 
 toolkit=../shared/conformance
 # Writes what GitLab would run: the template alone, and the example with its include replaced by
@@ -182,8 +185,9 @@ if [ -x "$toolkit/validate" ]; then
   if "$toolkit/setup" >"$log" 2>&1; then
     check "conformance github-action: action.yml" \
       "$toolkit/validate" github-action action.yml
-    check "conformance gitlab-ci: templates/longtail.gitlab-ci.yml examples/gitlab/.gitlab-ci.yml" \
-      "$toolkit/validate" gitlab-ci templates/longtail.gitlab-ci.yml examples/gitlab/.gitlab-ci.yml
+    check "conformance gitlab-ci: templates/longtail.gitlab-ci.yml examples/gitlab/.gitlab-ci.yml examples/fleet/.gitlab-ci.yml" \
+      "$toolkit/validate" gitlab-ci templates/longtail.gitlab-ci.yml examples/gitlab/.gitlab-ci.yml \
+      examples/fleet/.gitlab-ci.yml
     # GitLab's schema does not look inside hidden jobs (`.longtail`), where the template's
     # content is: validate the jobs as GitLab resolves them, with `extends` merged and the
     # example's `include` replaced by the template itself.

@@ -135,10 +135,11 @@ fn section(page: &mut String, m: &FleetMigration) {
         let owners: Vec<String> = r.owners.iter().map(|o| escape(o).into_owned()).collect();
         let _ = writeln!(
             page,
-            "<tr{done}><td data-value=\"{name}\"><code>{name}</code></td><td data-value=\"{rem}\">{rem}</td><td data-value=\"{locked}\">{locked}</td><td data-value=\"{ratio:.4}\">{units}</td><td data-value=\"{pw}\">{pws}</td><td data-value=\"{owners}\">{owners}</td></tr>",
+            "<tr{done}><td data-value=\"{name}\"><code>{name}</code></td><td data-value=\"{rem}\">{rem}</td><td data-value=\"{lockv}\">{locked}</td><td data-value=\"{ratio:.4}\">{units}</td><td data-value=\"{pw}\">{pws}</td><td data-value=\"{owners}\">{owners}</td></tr>",
             name = escape(&r.name),
             rem = r.remaining,
-            locked = r.locked,
+            lockv = r.locked.map_or_else(String::new, |n| n.to_string()),
+            locked = r.locked.map_or_else(|| "–".to_owned(), |n| n.to_string()),
             units = if r.units_total == 0 {
                 "–".to_owned()
             } else {

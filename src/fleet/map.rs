@@ -16,7 +16,7 @@ use crate::report::json::{HistoryPoint, Repository, VERSION};
 pub const MAP_VERSION: u32 = 1;
 
 /// How many repositories the slowest-movers list names per migration.
-const SLOWEST: usize = 5;
+const SLOWEST: usize = 3;
 
 /// A per-repository file as `fleet report` reads it: a report, or a repository that could not
 /// be scanned.
@@ -40,6 +40,9 @@ pub struct RepoReport {
     pub history: Option<Vec<HistoryPoint>>,
     /// Whether the repository's own check passed.
     pub passed: bool,
+    /// Whether the repository has a lock (a shared config's scan has none).
+    #[serde(default)]
+    pub locked: bool,
 }
 
 /// One migration of a report.
@@ -331,8 +334,8 @@ pub struct FleetRepo {
     pub name: String,
     /// Sites left.
     pub remaining: u64,
-    /// Sites in its lock.
-    pub locked: u64,
+    /// Sites in its lock; `None` when it has no lock.
+    pub locked: Option<u64>,
     /// Its units.
     pub units_total: usize,
     /// Its units with no site left.
@@ -426,7 +429,7 @@ pub fn merge(entries: &[(String, Entry)], today: Date) -> FleetMap {
             fleet.repos.push(FleetRepo {
                 name: name.clone(),
                 remaining: migration.remaining,
-                locked: migration.locked,
+                locked: report.locked.then_some(migration.locked),
                 units_total: work.len(),
                 units_done,
                 owners: owners.into_iter().collect(),
@@ -454,7 +457,7 @@ pub fn merge(entries: &[(String, Entry)], today: Date) -> FleetMap {
         moving.sort_by(|a, b| {
             let pace = |r: &FleetRepo| {
                 r.per_week
-                    .unwrap_or_else(|| r.locked.saturating_sub(r.remaining) as f64)
+                    .unwrap_or_else(|| r.locked.unwrap_or(0).saturating_sub(r.remaining) as f64)
             };
             pace(a)
                 .total_cmp(&pace(b))

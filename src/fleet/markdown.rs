@@ -14,7 +14,7 @@ pub fn write(map: &FleetMap, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "# Migrations across the fleet\n")?;
     writeln!(
         out,
-        "{} {}: {} scanned, {} broken. As of {}.\n",
+        "{} {}: {} scanned, {} not scanned. As of {}.\n",
         totals.total,
         plural(totals.total as u64, "repository", "repositories"),
         totals.scanned,
@@ -70,7 +70,7 @@ pub fn write(map: &FleetMap, out: &mut dyn Write) -> io::Result<()> {
                 "| {done}{} | {} | {} | {units} | {} | {} |",
                 code(&r.name),
                 r.remaining,
-                r.locked,
+                r.locked.map_or_else(|| "–".to_owned(), |n| n.to_string()),
                 r.per_week
                     .map_or_else(|| "–".to_owned(), |w| format!("{w}")),
                 owners.join(", ")
