@@ -208,11 +208,11 @@ fn refuse_self_matching(project: &Project, selected: &[usize]) -> miette::Result
         if replace.contains('$') {
             continue;
         }
-        if compiled
+        let matches = compiled
             .matcher
-            .is_match(replace.as_bytes())
-            .unwrap_or(false)
-        {
+            .get()
+            .is_ok_and(|m| m.is_match(replace.as_bytes()).unwrap_or(false));
+        if matches {
             problems.push(
                 Problem::new(
                     "longtail::fix::replace-matches",

@@ -1,15 +1,19 @@
 //! Compiling rules: each pattern into a matcher built exactly as `rg` builds its own (so `^`,
 //! `$`, `\s` and binary handling count the same), each glob list into an `rg -g` style override,
-//! with a diagnostic on the pattern's or glob's span when either is invalid.
+//! with a diagnostic on the pattern's or glob's span when either is invalid. Patterns are
+//! checked up front (`validate`); the matcher itself is built when a file first needs it.
 //! Knows nothing of walking, counting or locks.
 
+use std::io;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use grep_regex::{RegexMatcher, RegexMatcherBuilder};
 use ignore::overrides::{Override, OverrideBuilder};
 
 mod prefilter;
+mod validate;
 
 pub use prefilter::Prefilter;
 
@@ -23,7 +27,7 @@ pub struct CompiledRule {
     /// The rule's id.
     pub id: RuleId,
     /// The pattern, compiled with `rg`'s matcher settings and the rule's flags.
-    pub matcher: RegexMatcher,
+    pub matcher: LazyMatcher,
     /// Whether the searcher must run in multi-line mode (`rg -U`).
     pub multi_line: bool,
     /// The rule's `paths`/`exclude` as `rg -g GLOB -g '!GLOB'`; empty when it has neither.
@@ -75,15 +79,20 @@ pub fn compile(config: &Config) -> Result<CompiledRules, Vec<Problem>> {
         &mut problems,
     );
     let mut rules = Vec::new();
-    let sources: Vec<&Rule> = config.rules().map(|(_, rule)| rule).collect();
-    let built = build_matchers(&sources, &config.source);
-    for (rule, (matcher, problem)) in sources.into_iter().zip(built) {
-        problems.extend(problem);
+    for (_, rule) in config.rules() {
+        let pattern = rule.pattern.get_ref();
+        let problem = if pattern.is_empty() {
+            None // already reported by config validation
+        } else {
+            validate::check(rule).err()
+        };
+        let valid = !pattern.is_empty() && problem.is_none();
+        problems.extend(problem.map(|message| regex_problem(rule, &config.source, &message)));
         let globs = build_globs(&config.root, &rule.paths, &rule.exclude, &mut problems);
-        if let Some(matcher) = matcher {
+        if valid {
             rules.push(CompiledRule {
                 id: rule.id.clone(),
-                matcher,
+                matcher: LazyMatcher::new(matcher_builder(rule), pattern),
                 multi_line: rule.multiline,
                 globs,
                 replace: rule.replace.clone(),
@@ -125,43 +134,37 @@ pub fn matcher_builder(rule: &Rule) -> RegexMatcherBuilder {
     builder
 }
 
-/// Builds every rule's matcher, on a few threads: building a regex's automata takes about half
-/// a millisecond, which for dozens of rules is most of a pre-commit run's time.
-fn build_matchers(rules: &[&Rule], source: &str) -> Vec<(Option<RegexMatcher>, Option<Problem>)> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-    let per_thread = rules.len().div_ceil(threads).max(8);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = rules
-            .chunks(per_thread)
-            .map(|chunk| {
-                scope.spawn(move || {
-                    chunk
-                        .iter()
-                        .map(|rule| build_matcher(rule, source))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| {
-                // A panic in the regex builder is a bug there; surface it as one.
-                worker
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
-            })
-            .collect()
-    })
+/// A rule's matcher, built on first use. Building one takes about half a millisecond (grep-regex
+/// builds full DFAs), which for 60 rules was most of a pre-commit run over a few files, where
+/// the prefilter rules most of them out. `validate` has refused every pattern the build would
+/// refuse, so building cannot fail in practice; if it does, the search reports an I/O error
+/// for the file (exit 2), never a panic.
+#[derive(Debug, Clone)]
+pub struct LazyMatcher {
+    builder: RegexMatcherBuilder,
+    pattern: String,
+    built: OnceLock<Result<RegexMatcher, String>>,
 }
 
-fn build_matcher(rule: &Rule, source: &str) -> (Option<RegexMatcher>, Option<Problem>) {
-    let pattern = rule.pattern.get_ref();
-    if pattern.is_empty() {
-        return (None, None); // already reported by config validation
+impl LazyMatcher {
+    fn new(builder: RegexMatcherBuilder, pattern: &str) -> Self {
+        Self {
+            builder,
+            pattern: pattern.to_owned(),
+            built: OnceLock::new(),
+        }
     }
-    match matcher_builder(rule).build_many(&[pattern]) {
-        Ok(matcher) => (Some(matcher), None),
-        Err(err) => (None, Some(regex_problem(rule, source, &err.to_string()))),
+
+    /// The matcher, built by the first caller (others wait for it).
+    pub fn get(&self) -> io::Result<&RegexMatcher> {
+        let built = self.built.get_or_init(|| {
+            self.builder
+                .build_many(&[&self.pattern])
+                .map_err(|err| err.to_string())
+        });
+        built
+            .as_ref()
+            .map_err(|err| io::Error::other(format!("the pattern `{}`: {err}", self.pattern)))
     }
 }
 

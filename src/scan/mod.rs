@@ -156,9 +156,10 @@ impl FileSearcher {
             } else {
                 &mut self.lines
             };
+            let matcher = rule.matcher.get()?;
             let mut sites = FileSites::default();
-            let mut sink = sink::SiteSink::new(&rule.matcher, rule.replace.as_deref(), &mut sites);
-            search(searcher, &rule.matcher, &mut sink)?;
+            let mut sink = sink::SiteSink::new(matcher, rule.replace.as_deref(), &mut sites);
+            search(searcher, matcher, &mut sink)?;
             if sink.saw_binary() {
                 found.binary = true;
                 continue;
@@ -180,12 +181,16 @@ impl FileSearcher {
         } else {
             &mut self.raw_lines
         };
+        // The scan counted sites with this rule, so its matcher is built already.
+        let Ok(matcher) = rule.matcher.get() else {
+            return (0, Vec::new());
+        };
         let mut sites = FileSites::default();
         let mut edits = Vec::new();
-        let mut sink = sink::SiteSink::new(&rule.matcher, rule.replace.as_deref(), &mut sites)
-            .recording(&mut edits);
+        let mut sink =
+            sink::SiteSink::new(matcher, rule.replace.as_deref(), &mut sites).recording(&mut edits);
         // As in `search`: the only possible error is the regex failing to re-find a match.
-        let _ = searcher.search_slice(&rule.matcher, text, &mut sink);
+        let _ = searcher.search_slice(matcher, text, &mut sink);
         (sites.count, edits)
     }
 
