@@ -175,13 +175,24 @@ def run(cmd: list[str], cwd: Path | None = None, ok=(0,)) -> subprocess.Complete
     return proc
 
 
+# Runs argv[1:] and prints its peak RSS in KiB. A child's peak RSS (ru_maxrss) includes the
+# memory of the process it was spawned from, up to its exec: spawned from this script (by then
+# hundreds of MiB of counts) it would read as this script's size. This helper is a fresh
+# interpreter of ~10 MiB, a floor far below what is measured.
+_RSS_HELPER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+_, _, usage = os.wait4(child.pid, 0)
+print(usage.ru_maxrss)
+"""
+
+
 def peak_rss_mib(cmd: list[str], cwd: Path) -> float:
     """Peak resident set size of one run of `cmd` (and anything it waited for), in MiB."""
-    proc = subprocess.Popen(
-        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    out = subprocess.run(
+        [sys.executable, "-c", _RSS_HELPER, *cmd], cwd=cwd, check=True, capture_output=True, text=True
     )
-    _, _, usage = os.wait4(proc.pid, 0)
-    return usage.ru_maxrss / 1024
+    return int(out.stdout) / 1024
 
 
 def timed(command: str, cwd: Path, limit: float | None = None) -> tuple[float, bool]:
