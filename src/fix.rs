@@ -47,6 +47,8 @@ pub enum Refusal {
     },
     /// A UTF-16 file with malformed data cannot be rewritten without losing bytes.
     Undecodable,
+    /// The file could not be searched (a rule's matcher could not be built).
+    Unsearchable(String),
 }
 
 /// How a file's bytes map to the text the searcher sees, and back.
@@ -119,7 +121,9 @@ pub fn fix(
     path: &RepoPath,
     bytes: &[u8],
 ) -> Result<Option<Fixed>, Refusal> {
-    let before = searcher.search(rules, path, bytes);
+    let before = searcher
+        .search(rules, path, bytes)
+        .map_err(|e| Refusal::Unsearchable(e.to_string()))?;
     let count_of = |found: &crate::scan::FileFindings, index: usize| {
         found
             .sites
@@ -163,7 +167,9 @@ pub fn fix(
         replaced.push((index, made));
     }
     let new_bytes = codec.encode(&text);
-    let after = searcher.search(rules, path, &new_bytes);
+    let after = searcher
+        .search(rules, path, &new_bytes)
+        .map_err(|e| Refusal::Unsearchable(e.to_string()))?;
     // The ratchet's view of the result: each fixed rule down by what it replaced, no rule up.
     let mut removed = Vec::new();
     for index in 0..rules.rules.len() {

@@ -106,6 +106,10 @@ pub(super) fn run(session: &Session, args: &FixArgs) -> miette::Result<Outcome> 
                     "warning: {shown}: not fixed: malformed UTF-16 would not survive a rewrite"
                 );
             }
+            Err(Refusal::Unsearchable(error)) => {
+                let _ = writeln!(err, "warning: {shown}: not fixed: {error}");
+                outcome = Outcome::Error;
+            }
             Err(Refusal::NotRemoved {
                 rule,
                 before,

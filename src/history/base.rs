@@ -76,7 +76,9 @@ pub fn scan_tree(
     let mut searcher = FileSearcher::new();
     for (path, blob) in files.iter() {
         let bytes = Repo::read_blob(&handle, *blob)?;
-        let found = searcher.search(rules, path, &bytes);
+        let found = searcher
+            .search(rules, path, &bytes)
+            .map_err(|e| HistoryError::Git(format!("{path}: {e}")))?;
         findings.bytes = findings.bytes.saturating_add(bytes.len() as u64);
         if found.binary {
             findings.binary.push(path.clone());

@@ -323,7 +323,10 @@ fn scan_blobs(
                         Ok(bytes) => bytes,
                         Err(err) => break Err(err),
                     };
-                    let result = searcher.search(rules, path, &bytes);
+                    let result = match searcher.search(rules, path, &bytes) {
+                        Ok(result) => result,
+                        Err(err) => break Err(HistoryError::Git(format!("{path}: {err}"))),
+                    };
                     let set = sets.get(*index).map_or(&[][..], |s| s.rules.as_slice());
                     let counts: BlobCounts = result
                         .sites

@@ -82,7 +82,9 @@ fn index_of(rules: &CompiledRules, preset: &str, rule: &str) -> usize {
 }
 
 fn count(searcher: &mut FileSearcher, rules: &CompiledRules, index: usize, text: &str) -> u64 {
-    let found = searcher.search(rules, &RepoPath::new(PATH), text.as_bytes());
+    let found = searcher
+        .search(rules, &RepoPath::new(PATH), text.as_bytes())
+        .unwrap();
     found
         .sites
         .iter()

@@ -89,7 +89,14 @@ impl FileSearcher {
     /// Searches `bytes` (the whole content of `path`) with every rule that admits the path.
     /// The bytes go through the searcher's reader path, as `rg` does for walked files, so binary
     /// detection and transcoding see every byte exactly as there.
-    pub fn search(&mut self, rules: &CompiledRules, path: &RepoPath, bytes: &[u8]) -> FileFindings {
+    /// An error means a rule's matcher could not be built (see `LazyMatcher`): the file's
+    /// counts are unknown, never silently zero.
+    pub fn search(
+        &mut self,
+        rules: &CompiledRules,
+        path: &RepoPath,
+        bytes: &[u8],
+    ) -> io::Result<FileFindings> {
         // The prefilter sees raw bytes; a UTF-16 file is only text after transcoding.
         match &rules.prefilter {
             Some(prefilter) if !is_utf16_bom(bytes) => {
@@ -97,13 +104,12 @@ impl FileSearcher {
             }
             _ => self.wanted.clear(),
         }
-        let found = self.search_each(rules, path, |searcher, matcher, sink| {
+        self.search_each(rules, path, |searcher, matcher, sink| {
             // Reading from a slice cannot fail and transcoding is lossy, so the only possible
             // error is the regex engine failing to re-find a match; the sites so far still count.
             let _ = searcher.search_reader(matcher, bytes, sink);
             Ok(())
-        });
-        found.unwrap_or_default()
+        })
     }
 
     /// Searches a file too large to hold in memory with bounded memory: the prefilter reads it
@@ -247,7 +253,7 @@ mod tests {
         for bytes in cases {
             let file = dir.path().join("f.txt");
             std::fs::write(&file, bytes).unwrap();
-            let in_memory = searcher.search(&rules, &path, bytes);
+            let in_memory = searcher.search(&rules, &path, bytes).unwrap();
             let streamed = searcher.search_file(&rules, &path, &file).unwrap();
             assert_eq!(in_memory, streamed, "{:?}", String::from_utf8_lossy(bytes));
             counted.push((

@@ -271,7 +271,7 @@ impl Worker<'_> {
         let head = self.buffer.len() as u64;
         handle.read_to_end(&mut self.buffer)?;
         self.partial.bytes += self.buffer.len() as u64 - head;
-        Ok(self.searcher.search(self.rules, path, &self.buffer))
+        self.searcher.search(self.rules, path, &self.buffer)
     }
 }
 
