@@ -4,7 +4,7 @@
 //! limit. What a build adds on top (full DFAs, about half a millisecond a rule) is left for
 //! when a file needs the matcher. Knows nothing of files or spans.
 
-use regex_automata::nfa::thompson;
+use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_syntax::ast::parse::ParserBuilder;
 use regex_syntax::hir::translate::TranslatorBuilder;
 use regex_syntax::hir::{Class, ClassBytes, ClassBytesRange, ClassUnicode, ClassUnicodeRange};
@@ -63,17 +63,25 @@ pub(super) fn check(rule: &Rule) -> Result<(), String> {
     } else {
         hir
     };
-    thompson::Compiler::new()
-        .configure(
-            thompson::Config::new()
-                .utf8(false)
-                .nfa_size_limit(Some(SIZE_LIMIT)),
-        )
-        .build_from_hir(&hir)
-        .map_err(|err| match err.size_limit() {
-            Some(limit) => format!("compiled regex exceeds size limit of {limit}"),
-            None => err.to_string(),
-        })?;
+    // The meta regex grep-regex builds compiles the NFA forwards (with captures) and, for its
+    // DFAs, backwards (without): each must fit the limit.
+    let forward = thompson::Config::new()
+        .utf8(false)
+        .shrink(false)
+        .nfa_size_limit(Some(SIZE_LIMIT));
+    let reverse = forward
+        .clone()
+        .reverse(true)
+        .which_captures(WhichCaptures::None);
+    for config in [forward, reverse] {
+        thompson::Compiler::new()
+            .configure(config)
+            .build_from_hir(&hir)
+            .map_err(|err| match err.size_limit() {
+                Some(limit) => format!("compiled regex exceeds size limit of {limit}"),
+                None => err.to_string(),
+            })?;
+    }
     Ok(())
 }
 
@@ -255,6 +263,15 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Near the size limit: `\w{3500}`'s forward NFA fits, its reverse NFA does not, and
+    /// grep-regex refuses it; `\w{2000}` fits both ways.
+    #[test]
+    fn agrees_with_grep_regex_at_the_size_limit() {
+        agree(r"\w{2000}", false, false, false, false);
+        agree(r"\w{3500}", false, false, false, false);
+        assert!(check(&test_rule(r"\w{3500}", false, false, false, false)).is_err());
     }
 
     proptest! {
