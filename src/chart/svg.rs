@@ -70,7 +70,8 @@ pub fn render(series: &[MigrationSeries<'_>], title: &str) -> String {
     );
     // Grid and axes.
     for step in 0..=grid_steps {
-        let value = y_max * step / grid_steps;
+        // In u128: `y_max * step` may not fit in u64 for absurd counts.
+        let value = (u128::from(y_max) * u128::from(step) / u128::from(grid_steps)) as u64;
         let py = y(value);
         let _ = writeln!(
             svg,
@@ -223,13 +224,17 @@ fn nice_axis(n: u64) -> (u64, u64) {
     loop {
         let mut best: Option<(u64, u64)> = None;
         // In tenths, so 2.5 is a whole step from 10 upwards.
-        for tenths in [10, 20, 25, 50] {
-            if !(tenths * scale).is_multiple_of(10) {
+        for tenths in [10u64, 20, 25, 50] {
+            let Some(scaled) = tenths.checked_mul(scale) else {
+                continue;
+            };
+            if !scaled.is_multiple_of(10) {
                 continue;
             }
-            let step = tenths * scale / 10;
             for count in 4..=6 {
-                let top = step.saturating_mul(count);
+                let Some(top) = (scaled / 10).checked_mul(count) else {
+                    continue;
+                };
                 if top >= n && best.is_none_or(|(b, _)| top < b) {
                     best = Some((top, count));
                 }
@@ -238,10 +243,11 @@ fn nice_axis(n: u64) -> (u64, u64) {
         if let Some(axis) = best {
             return axis;
         }
-        if scale > u64::MAX / 100 {
+        // Past every round number u64 holds: the count itself, in one step.
+        let Some(next) = scale.checked_mul(10) else {
             return (n, 1);
-        }
-        scale *= 10;
+        };
+        scale = next;
     }
 }
 
@@ -309,6 +315,11 @@ mod tests {
         assert_eq!(nice_axis(201), (250, 5));
         assert_eq!(nice_axis(26), (30, 6));
         assert_eq!(nice_axis(1234), (1250, 5));
+        // No overflow at the top of the range.
+        for n in [u64::MAX / 3, u64::MAX / 2, u64::MAX - 1, u64::MAX] {
+            let (top, _) = nice_axis(n);
+            assert!(top >= n, "{n}");
+        }
         // Every grid line is a whole number.
         for n in 0..5000 {
             let (top, steps) = nice_axis(n);
