@@ -3,7 +3,9 @@
 //! has none) and writes its JSON report; a repository that cannot be scanned is recorded with
 //! the reason and never stops the others. The report merges those files into the map.
 
+use std::collections::BTreeSet;
 use std::io::Write;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -41,6 +43,9 @@ pub(super) fn scan(session: &Session, args: &FleetScanArgs) -> miette::Result<Ou
     let base = list.parent().unwrap_or(Path::new("."));
     let repos = fleet::parse_list(&text, base)
         .map_err(|problems| FileProblems::new(&session.shown(&list), &text, problems))?;
+    // Every report this list can produce, whichever shard writes it: a local repository's
+    // scan leaves them out (they quote sites), and any other report in `--out` is stale.
+    let names: BTreeSet<String> = repos.iter().map(|r| r.name.clone()).collect();
     let repos: Vec<Repo> = match args.shard {
         Some((index, count)) => repos
             .into_iter()
@@ -61,6 +66,7 @@ pub(super) fn scan(session: &Session, args: &FleetScanArgs) -> miette::Result<Ou
     std::fs::create_dir_all(&out)
         .into_diagnostic()
         .wrap_err_with(|| format!("could not create {}", out.display()))?;
+    let outputs: Vec<PathBuf> = names.iter().map(|n| map::report_path(&out, n)).collect();
     let cache = args
         .cache
         .as_ref()
@@ -74,8 +80,12 @@ pub(super) fn scan(session: &Session, args: &FleetScanArgs) -> miette::Result<Ou
         for _ in 0..workers {
             scope.spawn(|| {
                 while let Some(repo) = repos.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let scanned =
-                        scan_one(session, repo, shared.as_ref(), &cache, args.history_since);
+                    // A panic is a bug, but it must not stop the other repositories.
+                    let scanned = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                        let shared = shared.as_ref();
+                        scan_one(session, repo, shared, &cache, &outputs, args.history_since)
+                    }))
+                    .unwrap_or_else(|_| Err(PANICKED.to_owned()));
                     let (bytes, line) = match scanned {
                         Ok(report) => {
                             let left = report.totals.remaining;
@@ -117,7 +127,8 @@ pub(super) fn scan(session: &Session, args: &FleetScanArgs) -> miette::Result<Ou
         }
     });
     let broken = broken.into_inner().unwrap_or_default();
-    let failures = failures.into_inner().unwrap_or_default();
+    let mut failures = failures.into_inner().unwrap_or_default();
+    failures.extend(remove_stale(&out, &names));
     let mut err = anstream::stderr().lock();
     for failure in &failures {
         let _ = writeln!(err, "error: {failure}");
@@ -142,6 +153,34 @@ pub(super) fn scan(session: &Session, args: &FleetScanArgs) -> miette::Result<Ou
     } else {
         Ok(Outcome::Success)
     }
+}
+
+/// What a repository's report says when scanning it panicked.
+const PANICKED: &str = "longtail panicked while scanning this repository (a bug: please report it)";
+
+/// Removes the reports in `out` of repositories no longer in the list (removed or renamed),
+/// which `fleet report` would otherwise merge as current; returns what could not be removed.
+fn remove_stale(out: &Path, names: &BTreeSet<String>) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(out) else {
+        return Vec::new();
+    };
+    let mut failures = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let stale = path.extension().is_some_and(|e| e == "json")
+            && path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .is_some_and(|stem| !names.contains(stem))
+            && entry.file_type().is_ok_and(|t| t.is_file());
+        if stale && let Err(err) = std::fs::remove_file(&path) {
+            failures.push(format!(
+                "could not remove the stale report {}: {err}",
+                path.display()
+            ));
+        }
+    }
+    failures
 }
 
 /// Runs `fleet report`.
@@ -186,10 +225,11 @@ fn scan_one(
     repo: &Repo,
     shared: Option<&Shared>,
     cache: &Path,
+    outputs: &[PathBuf],
     since: Option<Date>,
 ) -> Result<Report, String> {
     match &repo.source {
-        Source::Path(dir) => scan_path(session, repo, dir, shared, since),
+        Source::Path(dir) => scan_path(session, repo, dir, shared, outputs, since),
         Source::Url(url) => scan_url(session, repo, url, shared, cache, since),
     }
 }
@@ -201,6 +241,7 @@ fn scan_path(
     repo: &Repo,
     dir: &Path,
     shared: Option<&Shared>,
+    outputs: &[PathBuf],
     since: Option<Date>,
 ) -> Result<Report, String> {
     if !dir.is_dir() {
@@ -223,7 +264,7 @@ fn scan_path(
     } else {
         None
     };
-    let findings = here.scan(&project, None);
+    let findings = here.scan_skipping(&project, None, outputs);
     let git = GitRepo::open(dir).ok();
     let commit = git
         .as_ref()

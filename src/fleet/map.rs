@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::config::Date;
+use crate::config::{DEFAULT_WINDOW_DAYS, Date};
 use crate::report::json::{HistoryPoint, Repository, VERSION};
+use crate::trend;
 
 /// The map's format version; readers refuse versions they do not know.
 pub const MAP_VERSION: u32 = 1;
@@ -357,8 +358,9 @@ pub struct FleetPoint {
     pub remaining: u64,
 }
 
-/// One repository's points for one migration: its name and `(date, sites left)`, oldest first.
-type RepoSeries = (String, Vec<(String, u64)>);
+/// One repository's points for one migration: its name, `(date, sites left)` oldest first,
+/// and its sites left today.
+type RepoSeries = (String, Vec<(String, u64)>, u64);
 
 /// Merges the entries into the map.
 pub fn merge(entries: &[(String, Entry)], today: Date) -> FleetMap {
@@ -436,12 +438,11 @@ pub fn merge(entries: &[(String, Entry)], today: Date) -> FleetMap {
                 per_week: per_week(&series),
                 passed: report.passed,
             });
-            if !series.is_empty() {
-                histories
-                    .entry(migration.id.clone())
-                    .or_default()
-                    .push((name.clone(), series));
-            }
+            histories.entry(migration.id.clone()).or_default().push((
+                name.clone(),
+                series,
+                migration.remaining,
+            ));
         }
     }
     for fleet in migrations.values_mut() {
@@ -454,10 +455,13 @@ pub fn merge(entries: &[(String, Entry)], today: Date) -> FleetMap {
             .repos
             .sort_by(|a, b| b.remaining.cmp(&a.remaining).then(a.name.cmp(&b.name)));
         let mut moving: Vec<&FleetRepo> = fleet.repos.iter().filter(|r| r.remaining > 0).collect();
+        // One measure for all: the burn rate when every repository has history, else how
+        // far each is below its lock (sites per week and sites are not comparable).
+        let rates = moving.iter().all(|r| r.per_week.is_some());
         moving.sort_by(|a, b| {
-            let pace = |r: &FleetRepo| {
-                r.per_week
-                    .unwrap_or_else(|| r.locked.unwrap_or(0).saturating_sub(r.remaining) as f64)
+            let pace = |r: &FleetRepo| match r.per_week {
+                Some(rate) if rates => rate,
+                _ => r.locked.unwrap_or(0).saturating_sub(r.remaining) as f64,
             };
             pace(a)
                 .total_cmp(&pace(b))
@@ -490,32 +494,42 @@ pub fn merge(entries: &[(String, Entry)], today: Date) -> FleetMap {
     }
 }
 
-/// Sites removed per week between the first and last point (negative when rising).
+/// Sites removed per week over the last `DEFAULT_WINDOW_DAYS` of the series (negative when
+/// rising): the same rate `status` and `history` give for a repository.
 fn per_week(series: &[(String, u64)]) -> Option<f64> {
-    let (first, last) = (series.first()?, series.last()?);
-    let days = Date::parse(&last.0)?.unix_days() - Date::parse(&first.0)?.unix_days();
-    if days <= 0 {
-        return None;
-    }
-    let removed = first.1 as f64 - last.1 as f64;
-    Some((removed * 7.0 / days as f64 * 10.0).round() / 10.0)
+    let points: Vec<(Date, u64)> = series
+        .iter()
+        .filter_map(|(d, n)| Some((Date::parse(d)?, *n)))
+        .collect();
+    trend::trend(&points, DEFAULT_WINDOW_DAYS).map(|t| t.per_week())
 }
 
-/// The fleet's total at every date any repository has a point for: each repository counts
-/// with its latest point on or before the date (and not at all before its first point).
+/// The fleet's total at every date any repository has a point for. Each repository counts
+/// with its latest point on or before the date; before its first point, with that first
+/// point (it had no commit in those weeks, so its count was already that); a repository
+/// without points, with its count today (nothing changed it in the weeks scanned). So a
+/// repository never seems to join the fleet mid-way, and the last total is today's.
 fn summed(histories: &[RepoSeries]) -> Vec<FleetPoint> {
     let dates: BTreeSet<&String> = histories
         .iter()
-        .flat_map(|(_, s)| s.iter().map(|(d, _)| d))
+        .flat_map(|(_, s, _)| s.iter().map(|(d, _)| d))
         .collect();
+    let at = |series: &[(String, u64)], now: u64, date: &String| {
+        series
+            .iter()
+            .rev()
+            .find(|(d, _)| d <= date)
+            .or(series.first())
+            .map_or(now, |(_, n)| *n)
+    };
     dates
         .into_iter()
         .map(|date| FleetPoint {
             date: date.clone(),
             remaining: histories
                 .iter()
-                .filter_map(|(_, s)| s.iter().rev().find(|(d, _)| d <= date).map(|(_, n)| *n))
-                .sum(),
+                .map(|(_, series, now)| at(series, *now, date))
+                .fold(0u64, u64::saturating_add),
         })
         .collect()
 }
@@ -547,8 +561,12 @@ mod tests {
             (
                 "a".to_owned(),
                 vec![point("2026-01-05", 10), point("2026-01-19", 6)],
+                6,
             ),
-            ("b".to_owned(), vec![point("2026-01-12", 4)]),
+            // No commit in the first week: it had 4 then as well.
+            ("b".to_owned(), vec![point("2026-01-12", 4)], 4),
+            // No commit since the history began: 3 throughout.
+            ("c".to_owned(), vec![], 3),
         ];
         let got: Vec<(String, u64)> = summed(&histories)
             .into_iter()
@@ -557,12 +575,15 @@ mod tests {
         assert_eq!(
             got,
             [
-                point("2026-01-05", 10),
-                point("2026-01-12", 14),
-                point("2026-01-19", 10)
+                point("2026-01-05", 17),
+                point("2026-01-12", 17),
+                point("2026-01-19", 13)
             ]
         );
+        // (10 - 6) sites over 14 days, hand-computed.
         assert_eq!(per_week(&histories[0].1), Some(2.0));
         assert_eq!(per_week(&histories[1].1), None);
+        // Without history there is no chart at all.
+        assert!(summed(&[("c".to_owned(), vec![], 3)]).is_empty());
     }
 }

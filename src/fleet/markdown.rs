@@ -41,6 +41,7 @@ pub fn write(map: &FleetMap, out: &mut dyn Write) -> io::Result<()> {
             plural(m.remaining, "site", "sites")
         ));
         if let (Some(deadline), Some(days)) = (&m.deadline, m.days_left) {
+            let deadline = text(deadline);
             if days < 0 {
                 line.push_str(&format!(" · ❌ deadline {deadline} passed"));
             } else {

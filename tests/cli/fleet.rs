@@ -181,6 +181,9 @@ fn three_shards_merge_to_the_sum_of_every_repository_check() {
     assert_eq!(fleet.len() + 2, 20, "20 repositories");
 
     let mut seen = BTreeSet::new();
+    let mut listed = 0;
+    // A report of a repository no longer in the list is removed by the next scan.
+    write(root, "out-1/gone.json", "{}");
     for shard in 1..=3 {
         let out = format!("out-{shard}");
         let run = tree
@@ -201,12 +204,26 @@ fn three_shards_merge_to_the_sum_of_every_repository_check() {
                 "2026-11-01",
             ])
             .expect(0);
+        let mut files = 0;
         for entry in std::fs::read_dir(root.join(&out)).unwrap() {
             let name = entry.unwrap().file_name().to_string_lossy().into_owned();
             assert!(seen.insert(name.clone()), "{name} in two shards");
+            files += 1;
         }
-        assert!(run.stderr.contains("scanned into"), "{}", run.stderr);
+        // "N of M repositories scanned into DIR": M is this shard's share, one file each.
+        let summary = run
+            .stderr
+            .lines()
+            .find(|l| l.contains("scanned into"))
+            .unwrap_or_else(|| panic!("{}", run.stderr));
+        let words: Vec<&str> = summary.split_whitespace().collect();
+        let share: usize = words[2].parse().unwrap();
+        assert!(share > 0, "an empty shard: {summary}");
+        assert_eq!(share, files, "{summary}");
+        listed += share;
     }
+    assert_eq!(listed, 20, "the shards' shares add up to the list");
+    assert!(!seen.contains("gone.json"), "the stale report was removed");
     assert_eq!(
         seen.len(),
         20,
