@@ -66,11 +66,16 @@ class Rule:
             flags += ["-g", "!" + glob]
         return flags
 
-    def as_regex(self) -> str:
-        """The rule as one regex (for an alternation, semgrep or code-baseline)."""
+    def as_regex(self, dialect: str = "rust") -> str:
+        """The rule as one regex (for an alternation, semgrep or code-baseline). `-w` is rg's:
+        no word character on either side (not `\b`, which differs for patterns that start or
+        end with a non-word character): half word boundaries in Rust's syntax, look-arounds in
+        semgrep's PCRE."""
         body = escape(self.pattern) if self.literal else self.pattern
-        if self.word:
-            body = r"\b(?:" + body + r")\b"
+        if self.word and dialect == "pcre":
+            body = r"(?<!\w)(?:" + body + r")(?!\w)"
+        elif self.word:
+            body = r"\b{start-half}(?:" + body + r")\b{end-half}"
         if self.ignore_case:
             body = "(?i:" + body + ")"
         return body
@@ -195,10 +200,13 @@ def peak_rss_mib(cmd: list[str], cwd: Path) -> float:
     return int(out.stdout) / 1024
 
 
-def timed(command: str, cwd: Path, limit: float | None = None) -> tuple[float, bool]:
+def timed(
+    command: str, cwd: Path, limit: float | None = None, ok=(0,)
+) -> tuple[float, bool]:
     """Seconds of one run of a shell command, and whether it finished: past `limit` seconds
     its whole process group is stopped (a strategy that slow has lost; waiting on it for an
-    hour tells nothing more)."""
+    hour tells nothing more). An exit code outside `ok` ends the bench: a tool that failed
+    fast must not be timed as a fast tool."""
     import os
     import signal
     import time
@@ -206,7 +214,9 @@ def timed(command: str, cwd: Path, limit: float | None = None) -> tuple[float, b
     start = time.monotonic()
     process = subprocess.Popen(["bash", "-c", command], cwd=cwd, start_new_session=True)
     try:
-        process.wait(timeout=limit)
+        code = process.wait(timeout=limit)
+        if code not in ok:
+            sys.exit(f"bench: {command} exited {code}")
         return time.monotonic() - start, True
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
@@ -242,8 +252,9 @@ def hyperfine(
 def script(tools: Tools, name: str, commands: list[list[str]]) -> str:
     """A shell script running `commands` one after another, its output discarded."""
     path = tools.work / f"{name}.sh"
+    # rg exits 1 when nothing matched; anything else is an error that must not be timed.
     path.write_text(
-        "".join(shlex.join(c) + " >/dev/null\n" for c in commands)
+        "set -e\n" + "".join(shlex.join(c) + " >/dev/null || [ $? -eq 1 ]\n" for c in commands)
     )
     return f"bash {shlex.quote(str(path))}"
 
@@ -335,7 +346,7 @@ def scan_scenario(tools: Tools, name: str, corpus: Path, body: str, rows: list[R
     # one probe run first, stopped at 10x the other strategy; a strategy 5x slower than the
     # other cannot be the faster one, and its probe is its figure, instead of an hour of runs.
     limit = max(60.0, 10 * times["rg once per rule"])
-    probe, finished = timed(strategies["rg -e P1 … -e PN"], corpus, limit)
+    probe, finished = timed(strategies["rg -e P1 … -e PN"], corpus, limit, ok=(0, 1))
     slow = probe > 5 * times["rg once per rule"]
     if slow:
         alternation = {"rg -e P1 … -e PN": probe}
@@ -440,8 +451,12 @@ def semgrep(tools: Tools, corpus: Path, rules: list[Rule], times: dict[str, floa
                 "message": r.id,
                 "severity": "WARNING",
                 "languages": ["regex"],
-                "pattern-regex": r.as_regex(),
-                **({"paths": {"include": r.paths}} if r.paths else {}),
+                "pattern-regex": r.as_regex("pcre"),
+                **(
+                    {"paths": {**({"include": r.paths} if r.paths else {}), **({"exclude": r.exclude} if r.exclude else {})}}
+                    if r.paths or r.exclude
+                    else {}
+                ),
             }
             for r in rules
         ]
@@ -504,7 +519,7 @@ def code_baseline(tools: Tools, corpus: Path, rules: list[Rule], rows: list[Row]
         lines.append(
             "[[rule]]\n"
             f'id = "r{i}"\ntype = "ratchet"\nseverity = "warning"\n'
-            f"pattern = {json.dumps(r.as_regex() if not r.literal else r.pattern)}\n"
+            f"pattern = {json.dumps(r.pattern if r.literal and not r.ignore_case else r.as_regex())}\n"
             f"regex = {'false' if r.literal and not r.ignore_case else 'true'}\n"
             "max_count = 1000000000\n"
             f'message = "{r.id}"\n'
@@ -526,6 +541,9 @@ def code_baseline(tools: Tools, corpus: Path, rules: list[Rule], rows: list[Row]
         "longtail check (same rules)": shlex.join(tools.longtail_cmd(config, "check")) + " >/dev/null",
         "code-baseline scan": shlex.join([tools.baseline, "scan", "--config", str(baseline_toml), "."]) + " >/dev/null",
     }
+    # hyperfine ignores exit codes (code-baseline's reports a ratchet verdict): one checked
+    # run first, so a failing tool is not timed.
+    run([tools.baseline, "scan", "--config", str(baseline_toml), "."], cwd=corpus, ok=(0, 1))
     times = hyperfine(tools, corpus, commands, "code-baseline")
     rows.append(Row("python", f"code-baseline scan ({len(expressible)} rules)", f"{times['code-baseline scan']:.3f} s", "", None))
     rows.append(Row("python", f"longtail check ({len(expressible)} rules)", f"{times['longtail check (same rules)']:.3f} s", "", None))
