@@ -137,10 +137,11 @@ toolkit=../shared/conformance
 # the template; `extends` merged as GitLab merges it (mappings deeply, everything else replaced,
 # the job's own keys win), hidden jobs dropped. Then validates both.
 validate_resolved_gitlab() {
-  "$bin/python" - "$scratch" templates/longtail.gitlab-ci.yml examples/gitlab/.gitlab-ci.yml <<'PY' || return 1
+  "$bin/python" - "$scratch" templates/longtail.gitlab-ci.yml examples/gitlab/.gitlab-ci.yml \
+    examples/fleet/.gitlab-ci.yml <<'PY' || return 1
 import sys, yaml
 
-out, template, example = sys.argv[1:]
+out, template, example, fleet = sys.argv[1:]
 
 def merge(base, over):
     if isinstance(base, dict) and isinstance(over, dict):
@@ -174,11 +175,13 @@ resolved = {"template": resolve(load(template))}
 config = load(example)
 config.pop("include", None)
 resolved["example"] = resolve(merge(load(template), config))
+resolved["fleet"] = resolve(load(fleet))
 for name, config in resolved.items():
     with open(f"{out}/{name}.gitlab-ci.yml", "w", encoding="utf-8") as f:
         yaml.safe_dump(config, f, sort_keys=False)
 PY
-  "$toolkit/validate" gitlab-ci "$scratch/template.gitlab-ci.yml" "$scratch/example.gitlab-ci.yml"
+  "$toolkit/validate" gitlab-ci "$scratch/template.gitlab-ci.yml" "$scratch/example.gitlab-ci.yml" \
+    "$scratch/fleet.gitlab-ci.yml"
 }
 
 if [ -x "$toolkit/validate" ]; then
